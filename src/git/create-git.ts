@@ -1,0 +1,26 @@
+// The one place that constructs simple-git clients (STYLE.md §4): no prompts, a timeout, and a
+// fixed author so that commits made by the bot are recognisable and reproducible.
+import { type SimpleGit, simpleGit } from 'simple-git';
+
+export interface GitOptions {
+  /** Milliseconds without output before a git command is killed. */
+  timeoutMs?: number;
+  author?: { name: string; email: string };
+}
+
+export const BOT_AUTHOR = { name: 'aegis[bot]', email: 'aegis-bot@users.noreply.github.com' } as const;
+
+export function createGit(baseDir: string, options: GitOptions = {}): SimpleGit {
+  const author = options.author ?? BOT_AUTHOR;
+  return simpleGit({
+    baseDir,
+    maxConcurrentProcesses: 4,
+    timeout: { block: options.timeoutMs ?? 60_000 },
+    config: [`user.name=${author.name}`, `user.email=${author.email}`, 'core.quotepath=off', 'advice.detachedHead=false'],
+  }).env({
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: 'echo',
+    LC_ALL: 'C',
+  });
+}
