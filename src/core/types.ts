@@ -173,11 +173,17 @@ export const Operation = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('fix-reference'),
-      /** configMap/secret: a name referenced by the pod template; selector: a Service's selector value. */
-      ref: z.enum(['configMap', 'secret', 'persistentVolumeClaim', 'service-selector']),
+      /**
+       * configMap/secret/persistentVolumeClaim: a name referenced by the pod template;
+       * configMapKey: a key of `configMapKeyRef` (with `name` the ConfigMap);
+       * service-selector: the value of `key` in a Service's selector.
+       */
+      ref: z.enum(['configMap', 'configMapKey', 'secret', 'persistentVolumeClaim', 'service-selector']),
       from: z.string().min(1),
       to: z.string().min(1),
       container: ContainerName.optional(),
+      /** For configMapKey: the ConfigMap whose key is referenced. */
+      name: z.string().optional(),
       /** For service-selector: the Service and the selector key. */
       service: z.string().optional(),
       key: z.string().optional(),

@@ -1,0 +1,35 @@
+// `aegis` command line: a thin adapter over the core. Results go to stdout, progress to stderr,
+// errors as one line with a non-zero exit code.
+import { Command, CommanderError } from 'commander';
+import { describeError, UserError } from '../core/errors.js';
+import { registerDiagnose } from './diagnose-command.js';
+import { VERSION } from './version.js';
+
+/** Exit codes: 0 ran (also for "no fix"), 1 unexpected failure, 2 bad input or usage. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('aegis')
+    .description('Turns a firing Alertmanager alert into a small, explained GitOps patch.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerDiagnose(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`aegis: ${describeError(error)}\n`);
+    return error instanceof UserError ? EXIT.usage : EXIT.failure;
+  }
+}

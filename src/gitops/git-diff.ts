@@ -1,0 +1,54 @@
+// Unified diffs made by git itself (`git diff --no-index`) over temporary copies laid out as a/<rel>
+// and b/<rel>, so that `git apply` accepts the result at the repository root whether or not the
+// checkout is a git repository.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createGit } from '../git/create-git.js';
+
+export interface TextPair {
+  /** Path shown in the diff headers (repo-relative, `/`-separated). */
+  file: string;
+  before: string;
+  after: string;
+}
+
+export async function gitDiff(pairs: TextPair[], context = 3): Promise<string> {
+  const changed = pairs.filter((p) => p.before !== p.after);
+  if (changed.length === 0) return '';
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-diff-'));
+  try {
+    for (const p of changed) {
+      for (const [side, text] of [
+        ['a', p.before],
+        ['b', p.after],
+      ] as const) {
+        const target = path.join(tmp, side, p.file);
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, text);
+      }
+    }
+    const git = createGit(tmp, { timeoutMs: 30_000 });
+    const parts: string[] = [];
+    for (const p of changed) {
+      // Exit status 1 means "differences found"; simple-git returns stdout for it.
+      const out = await git.raw([
+        '-c',
+        'core.autocrlf=false',
+        'diff',
+        '--no-index',
+        '--no-prefix',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-renames',
+        `-U${context}`,
+        `a/${p.file}`,
+        `b/${p.file}`,
+      ]);
+      parts.push(out);
+    }
+    return parts.join('');
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+// The one interface to the manifest renderers (kubectl kustomize, helm template). The default
+// implementation runs the binaries; tests may pass a fake. A missing binary is `undefined`, never
+// an exception, so callers can skip with a note.
+import { execFile } from 'node:child_process';
+
+export interface HelmTemplateArgs {
+  release: string;
+  chartDir: string;
+  namespace?: string;
+  valueFiles: string[];
+  /** `--set` pairs (Argo CD parameters). */
+  set: { name: string; value: string }[];
+  /** Argo CD `values` / `valuesObject`, written to files by the caller; applied after valueFiles. */
+  extraValuesFiles: string[];
+}
+
+export interface Renderer {
+  /** False when the binary is not available. */
+  hasKustomize(): Promise<boolean>;
+  hasHelm(): Promise<boolean>;
+  kustomize(dir: string): Promise<string>;
+  helmTemplate(cwd: string, args: HelmTemplateArgs): Promise<string>;
+}
+
+export interface RendererOptions {
+  kubectl?: string;
+  helm?: string;
+  timeoutMs?: number;
+}
+
+function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) {
+        const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
+        reject(new Error(`${cmd} ${args[0] ?? ''}: ${detail}`));
+      } else resolve(stdout);
+    });
+  });
+}
+
+async function available(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    await run(cmd, args, undefined, 15_000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function execRenderer(opts: RendererOptions = {}): Renderer {
+  const kubectl = opts.kubectl ?? 'kubectl';
+  const helm = opts.helm ?? 'helm';
+  const timeout = opts.timeoutMs ?? 120_000;
+  let kubectlOk: Promise<boolean> | undefined;
+  let helmOk: Promise<boolean> | undefined;
+  return {
+    hasKustomize: () => {
+      kubectlOk ??= available(kubectl, ['version', '--client']);
+      return kubectlOk;
+    },
+    hasHelm: () => {
+      helmOk ??= available(helm, ['version', '--short']);
+      return helmOk;
+    },
+    kustomize: (dir) => run(kubectl, ['kustomize', dir], undefined, timeout),
+    helmTemplate: (cwd, a) =>
+      run(
+        helm,
+        [
+          'template',
+          a.release,
+          a.chartDir,
+          ...(a.namespace ? ['--namespace', a.namespace] : []),
+          ...[...a.valueFiles, ...a.extraValuesFiles].flatMap((f) => ['-f', f]),
+          ...a.set.flatMap((s) => ['--set-string', `${s.name}=${s.value}`]),
+        ],
+        cwd,
+        timeout,
+      ),
+  };
+}

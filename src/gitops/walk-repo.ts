@@ -1,0 +1,48 @@
+// Lists the YAML files of a checkout. Helm chart templates are Go templates, not YAML, so a chart's
+// templates/ and charts/ folders are left out; .git, node_modules and symlinks are never followed.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface RepoFiles {
+  /** Repo-relative YAML files, `/`-separated, sorted. */
+  yamlFiles: string[];
+  /** Repo-relative directories that hold a Chart.yaml. */
+  chartDirs: string[];
+}
+
+const IGNORED_DIRS = new Set(['.git', 'node_modules']);
+const CHART_SKIP = new Set(['templates', 'charts']);
+
+export function isYamlFile(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+export async function walkRepo(root: string): Promise<RepoFiles> {
+  const yamlFiles: string[] = [];
+  const chartDirs: string[] = [];
+  let level: string[] = [''];
+  // Breadth-first, one readdir batch per level: fast on wide trees without unbounded concurrency.
+  while (level.length > 0) {
+    const next: string[] = [];
+    const listings = await Promise.all(
+      level.map(async (dir) => ({ dir, entries: await readdir(path.join(root, dir), { withFileTypes: true }) })),
+    );
+    for (const { dir, entries } of listings) {
+      const isChart = entries.some((e) => e.isFile() && e.name === 'Chart.yaml');
+      if (isChart) chartDirs.push(dir);
+      for (const entry of entries) {
+        const rel = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (IGNORED_DIRS.has(entry.name) || (isChart && CHART_SKIP.has(entry.name))) continue;
+          next.push(rel);
+        } else if (entry.isFile() && isYamlFile(entry.name)) {
+          yamlFiles.push(rel);
+        }
+      }
+    }
+    level = next;
+  }
+  yamlFiles.sort();
+  chartDirs.sort();
+  return { yamlFiles, chartDirs };
+}

@@ -1,0 +1,129 @@
+// The remediation core: alert → evidence → diagnosis → guarded plan → located, minimal patch.
+// Every entrypoint (CLI, GitHub App, Action, demo) calls this; it never writes the checkout.
+import { runAnalyzers } from '../analyzers/run-analyzers.js';
+import { loadRepoConfig, type RepoConfig } from '../config/repo-config.js';
+import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '../core/types.js';
+import type { ClusterReader } from '../evidence/cluster-reader.js';
+import { gatherEvidence } from '../evidence/gather-evidence.js';
+import { indexRepo } from '../gitops/index-repo.js';
+import { locateWorkload } from '../gitops/locate.js';
+import { proposeChanges } from '../gitops/propose.js';
+import { type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
+import type { IncidentDraft } from '../intake/incidents.js';
+import { checkChanges, checkPlan } from '../plan/guardrails.js';
+import { operationsToChanges } from '../plan/operation-changes.js';
+
+export interface Remediation {
+  action: Plan['action'];
+  reason: string;
+  operations: Operation[];
+  /** Unified diff that `git apply` accepts at the repo root; empty for action none. */
+  diff: string;
+  files: string[];
+  changes: GitopsProposal['changes'];
+  renderedDiff?: string;
+  notes: string[];
+}
+
+export interface DiagnoseResult {
+  incident: Incident;
+  diagnosis: Diagnosis;
+  remediation: Remediation;
+  /** The findings of every analyzer that matched, for `explain`. */
+  alsoMatched: string[];
+  evidenceNotes: string[];
+  /** File contents after the patch (for writing the checkout or committing). */
+  proposal?: GitopsProposal;
+}
+
+export interface DiagnoseDeps {
+  reader: ClusterReader;
+  repoRoot: string;
+  /** A prebuilt index (the server keeps one per repo); built on demand otherwise. */
+  index?: RepoIndex;
+  config?: RepoConfig;
+  /** Render with kubectl/helm to check the blast radius (default true). */
+  render?: boolean;
+  progress?: (message: string) => void;
+}
+
+export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps): Promise<DiagnoseResult> {
+  const progress = deps.progress ?? (() => {});
+  progress(`gathering evidence from ${deps.reader.description}`);
+  const [{ incident, evidence }, index, config] = await Promise.all([
+    gatherEvidence(deps.reader, draft),
+    deps.index ? Promise.resolve(deps.index) : indexRepo(deps.repoRoot),
+    deps.config ? Promise.resolve(deps.config) : loadRepoConfig(deps.repoRoot),
+  ]);
+  progress(`indexed ${index.docs.length} YAML documents${index.skipped.length ? `, skipped ${index.skipped.length} file(s)` : ''}`);
+
+  const analysis = runAnalyzers({ incident, evidence, config });
+  progress(`diagnosis: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
+  const base = {
+    incident,
+    diagnosis: analysis.finding.diagnosis,
+    alsoMatched: analysis.matched.slice(1).map((f) => f.diagnosis.category),
+    evidenceNotes: [...evidence.notes, ...index.skipped.map((s) => `skipped ${s.file}: ${s.reason}`)],
+  };
+  const outcome = await remediate(analysis.finding, { incident, evidence, config, index, deps });
+  return { ...base, ...outcome };
+}
+
+interface RemediateInput {
+  incident: Incident;
+  evidence: Evidence;
+  config: RepoConfig;
+  index: RepoIndex;
+  deps: DiagnoseDeps;
+}
+
+async function remediate(finding: Finding, input: RemediateInput): Promise<Pick<DiagnoseResult, 'remediation' | 'proposal'>> {
+  const { plan } = finding;
+  const notes: string[] = [];
+  const none = (reason: string) => ({ remediation: emptyRemediation(reason, notes) });
+  if (plan.action === 'none') return none(plan.reason);
+
+  const guard = checkPlan({ plan, incident: input.incident, evidence: input.evidence, config: input.config });
+  if (!guard.ok) return none(`Guardrail: ${guard.reason}`);
+  const workload = input.evidence.workload;
+  if (!workload) return none('No workload was resolved for this alert.');
+  const namespace = input.incident.namespace ?? input.evidence.namespace;
+  const target = { kind: workload.kind, name: workload.name, ...(namespace ? { namespace } : {}) };
+
+  const converted = operationsToChanges(plan.operations, { workload: { ...target, object: workload.object }, evidence: input.evidence });
+  if ('error' in converted) return none(`The plan cannot be expressed as a manifest change: ${converted.error}.`);
+  const allowed = [
+    target,
+    ...(input.evidence.hpa?.metadata?.name ? [{ kind: 'HorizontalPodAutoscaler', name: input.evidence.hpa.metadata.name }] : []),
+    ...input.evidence.pvcs.map((p) => ({ kind: 'PersistentVolumeClaim', name: p.metadata?.name ?? '' })),
+    ...input.evidence.services.map((s) => ({ kind: 'Service', name: s.metadata?.name ?? '' })),
+  ];
+  const fieldGuard = checkChanges(converted.changes, allowed);
+  if (!fieldGuard.ok) return none(`Guardrail: ${fieldGuard.reason}`);
+
+  const hints = input.incident.labels.cluster ? { cluster: input.incident.labels.cluster } : undefined;
+  const source = locateWorkload(input.index, target, hints);
+  if (isError(source)) return none(`No confident fix: cannot find the manifest that produces ${workload.kind} ${workload.name} (${source.error}).`);
+  notes.push(...source.notes);
+
+  const proposal = await proposeChanges(input.index, source, converted.changes, { render: input.deps.render ?? true });
+  if (isError(proposal)) return none(`No confident fix: ${proposal.error}`);
+  notes.push(...proposal.notes);
+  return {
+    remediation: {
+      action: 'patch',
+      reason: plan.reason,
+      operations: plan.operations,
+      diff: proposal.diff,
+      files: proposal.files,
+      changes: proposal.changes,
+      ...(proposal.renderedDiff ? { renderedDiff: proposal.renderedDiff } : {}),
+      notes,
+    },
+    proposal,
+  };
+}
+
+function emptyRemediation(reason: string, notes: string[]): Remediation {
+  return { action: 'none', reason, operations: [], diff: '', files: [], changes: [], notes };
+}
