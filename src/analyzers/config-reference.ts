@@ -19,7 +19,9 @@ interface Missing {
 function findMissing(evidence: Evidence): Missing | undefined {
   const messages = [
     ...containerStatuses(evidence).map((s) => s.status.state?.waiting?.message ?? ''),
-    ...eventsMatching(evidence, ['Failed', 'FailedMount', 'FailedCreatePodContainer']).map((e) => e.message ?? ''),
+    ...eventsMatching(evidence, ['Failed', 'FailedMount', 'FailedCreatePodContainer']).map(
+      (e) => e.message ?? '',
+    ),
   ];
   for (const message of messages) {
     const key = MISSING_KEY.exec(message);
@@ -27,7 +29,8 @@ function findMissing(evidence: Evidence): Missing | undefined {
       return { kind: key[2].toLowerCase() as Missing['kind'], name: key[4], key: key[1], message };
     }
     const object = MISSING_OBJECT.exec(message);
-    if (object?.[1] && object[2]) return { kind: object[1].toLowerCase() as Missing['kind'], name: object[2], message };
+    if (object?.[1] && object[2])
+      return { kind: object[1].toLowerCase() as Missing['kind'], name: object[2], message };
   }
   return undefined;
 }
@@ -36,7 +39,10 @@ function findMissing(evidence: Evidence): Missing | undefined {
 function referencedKeys(spec: PodSpec | undefined, name: string): string[] {
   const containers: Container[] = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
   const keys = containers.flatMap((c) =>
-    (c.env ?? []).map((e) => e.valueFrom?.configMapKeyRef).filter((r) => r?.name === name).map((r) => r?.key ?? ''),
+    (c.env ?? [])
+      .map((e) => e.valueFrom?.configMapKeyRef)
+      .filter((r) => r?.name === name)
+      .map((r) => r?.key ?? ''),
   );
   for (const volume of spec?.volumes ?? []) {
     if (volume.configMap?.name === name) keys.push(...(volume.configMap.items ?? []).map((i) => i.key));
@@ -89,7 +95,9 @@ export const configReference: Analyzer = {
       if (!holder || !to) {
         return report(
           `ConfigMap "${missing.name}" has no key "${missing.key}" and no single key is a close match.`,
-          [`Add the key "${missing.key}" to ConfigMap "${missing.name}", or correct the key in the pod template.`],
+          [
+            `Add the key "${missing.key}" to ConfigMap "${missing.name}", or correct the key in the pod template.`,
+          ],
           'No unambiguous key to point at.',
         );
       }
@@ -126,9 +134,20 @@ export const configReference: Analyzer = {
         summary: `The pod template references ConfigMap "${missing.name}", which does not exist; "${to}" exists in the namespace${needed.length ? ` and holds the referenced key(s) ${needed.join(', ')}` : ''}. Correcting the reference.`,
         rootCause: `Misspelled ConfigMap name "${missing.name}" (did you mean "${to}"?).`,
         confidence: 0.85,
-        evidenceRefs: [...refs, `ConfigMap ${to} keys: ${configMaps.find((c) => c.name === to)?.keys.join(', ') ?? ''}`],
+        evidenceRefs: [
+          ...refs,
+          `ConfigMap ${to} keys: ${configMaps.find((c) => c.name === to)?.keys.join(', ') ?? ''}`,
+        ],
       },
-      [{ type: 'fix-reference', ref: 'configMap', from: missing.name, to, ...(containers.length === 1 ? { container: containers[0] } : {}) }],
+      [
+        {
+          type: 'fix-reference',
+          ref: 'configMap',
+          from: missing.name,
+          to,
+          ...(containers.length === 1 ? { container: containers[0] } : {}),
+        },
+      ],
       `Point the reference "${missing.name}" at the existing ConfigMap "${to}".`,
     );
   },

@@ -28,13 +28,20 @@ export const cpuThrottling: Analyzer = {
           rootCause: 'No container CPU limit to raise.',
           confidence: 0.5,
           evidenceRefs: refs,
-          hypotheses: ['A namespace LimitRange injects a default CPU limit.', 'Node CPU contention; check node utilisation.'],
+          hypotheses: [
+            'A namespace LimitRange injects a default CPU limit.',
+            'Node CPU contention; check node utilisation.',
+          ],
         },
         'No CPU limit in the manifest to change.',
       );
     }
     const ceiling = parseQuantity(config.cpu.ceiling) ?? 4;
-    const target = Math.min(tidyCpu(limit * config.cpu.throttleFactor), limit * config.cpu.maxFactor, ceiling);
+    const target = Math.min(
+      tidyCpu(limit * config.cpu.throttleFactor),
+      limit * config.cpu.maxFactor,
+      ceiling,
+    );
     if (target <= limit) {
       return noneFinding(
         'cpu-throttling',
@@ -56,7 +63,9 @@ export const cpuThrottling: Analyzer = {
         rootCause: `The ${limitText} CPU limit is below what the container needs under current traffic.`,
         confidence: throttled ? 0.85 : 0.7,
         evidenceRefs: refs,
-        hypotheses: ['Many teams drop CPU limits for latency-sensitive services and keep only requests; consider that policy.'],
+        hypotheses: [
+          'Many teams drop CPU limits for latency-sensitive services and keep only requests; consider that policy.',
+        ],
       },
       [{ type: 'set-resources', container: name, limits: { cpu: newLimit } }],
       `Raise the CPU limit of ${name} from ${limitText} to ${newLimit} (x${config.cpu.throttleFactor}, bounded by ${config.cpu.ceiling}).`,

@@ -26,11 +26,18 @@ export const crashLoop: Analyzer = {
     if (looping.length === 0 && backOff.length === 0 && !alertSays) return undefined;
 
     const exits = terminations(evidence, container).filter((t) => t.reason !== 'OOMKilled');
-    const exitText = exits[0] ? `exit code ${exits[0].exitCode} (${exits[0].reason ?? 'terminated'})` : 'repeated restarts';
+    const exitText = exits[0]
+      ? `exit code ${exits[0].exitCode} (${exits[0].reason ?? 'terminated'})`
+      : 'repeated restarts';
     const logs = failureLines(evidence, container);
     const pods = podNames(looping);
     const refs = [
-      ...looping.slice(0, 3).map((s) => `pod ${s.pod.metadata?.name} container ${container}: ${s.status.state?.waiting?.reason ?? 'restarting'}, ${s.status.restartCount ?? 0} restarts`),
+      ...looping
+        .slice(0, 3)
+        .map(
+          (s) =>
+            `pod ${s.pod.metadata?.name} container ${container}: ${s.status.state?.waiting?.reason ?? 'restarting'}, ${s.status.restartCount ?? 0} restarts`,
+        ),
       ...backOff.slice(0, 1).map(eventRef),
       ...logs.slice(0, 3).map((l) => `log: ${l}`),
     ];
@@ -43,7 +50,11 @@ export const crashLoop: Analyzer = {
           summary: `${container} crash-loops (${exitText}) since revision ${rollback.current.revision} rolled out ${rollback.from}; ${rollback.stability}. Rolling back to ${rollback.to}.`,
           rootCause: `The release ${rollback.from} fails at start-up${logs[0] ? `: ${logs[0]}` : ''}.`,
           confidence: 0.85,
-          evidenceRefs: [...refs, `revision ${rollback.current.revision}: ${rollback.from}`, `revision ${rollback.previous.revision}: ${rollback.to}`],
+          evidenceRefs: [
+            ...refs,
+            `revision ${rollback.current.revision}: ${rollback.from}`,
+            `revision ${rollback.previous.revision}: ${rollback.to}`,
+          ],
           hypotheses: [
             `A defect in ${rollback.from}; fix it and release a new version rather than re-applying this one.`,
           ],
@@ -56,7 +67,9 @@ export const crashLoop: Analyzer = {
       'crash-loop',
       {
         summary: `${container} crash-loops (${exitText})${pods.length ? ` in ${pods.join(', ')}` : ''}, with no recent image change and no manifest cause AEGIS can identify.`,
-        rootCause: logs[0] ? `The application exits: ${logs[0]}` : 'The application exits shortly after start; the logs give no clear cause.',
+        rootCause: logs[0]
+          ? `The application exits: ${logs[0]}`
+          : 'The application exits shortly after start; the logs give no clear cause.',
         confidence: 0.5,
         evidenceRefs: refs,
         hypotheses: [

@@ -76,7 +76,8 @@ export function terminations(evidence: Evidence, container?: string) {
 }
 
 export function eventTime(event: KubeEvent): number {
-  const stamp = event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp;
+  const stamp =
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp;
   return stamp ? Date.parse(String(stamp)) : 0;
 }
 

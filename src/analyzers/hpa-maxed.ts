@@ -19,9 +19,12 @@ export const hpaMaxed: Analyzer = {
     const name = hpa.metadata.name;
     const max = hpa.spec.maxReplicas;
     const current = hpa.status?.currentReplicas ?? max;
-    const metric = (hpa.status?.currentMetrics as MetricStatus[] | undefined)?.find((m) => m.resource?.current?.averageUtilization);
-    const target = (hpa.spec.metrics as MetricSpec[] | undefined)?.find((m) => m.resource?.name === metric?.resource?.name)
-      ?.resource?.target?.averageUtilization;
+    const metric = (hpa.status?.currentMetrics as MetricStatus[] | undefined)?.find(
+      (m) => m.resource?.current?.averageUtilization,
+    );
+    const target = (hpa.spec.metrics as MetricSpec[] | undefined)?.find(
+      (m) => m.resource?.name === metric?.resource?.name,
+    )?.resource?.target?.averageUtilization;
     const utilization = metric?.resource?.current?.averageUtilization;
     const wanted = utilization && target ? Math.ceil((current * utilization) / target) : undefined;
     const refs = [
@@ -37,7 +40,13 @@ export const hpaMaxed: Analyzer = {
     if (next <= max) {
       return noneFinding(
         'hpa-maxed',
-        { summary: `HPA ${name} is pinned at ${max} replicas, already at the configured ceiling ${config.replicas.ceiling}.`, rootCause: 'Load above what the ceiling allows.', confidence: 0.6, evidenceRefs: refs, hypotheses: ['Raise the replica ceiling by policy, or make each replica cheaper.'] },
+        {
+          summary: `HPA ${name} is pinned at ${max} replicas, already at the configured ceiling ${config.replicas.ceiling}.`,
+          rootCause: 'Load above what the ceiling allows.',
+          confidence: 0.6,
+          evidenceRefs: refs,
+          hypotheses: ['Raise the replica ceiling by policy, or make each replica cheaper.'],
+        },
         'Replica ceiling reached; a human must decide.',
       );
     }

@@ -6,14 +6,20 @@ import { containerStatuses, eventRef, eventsMatching, focusContainer } from './e
 import { findRollback } from './rollback.js';
 
 const PULL_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
-const NOT_FOUND = /not found|manifest unknown|NotFound|does not exist|InvalidImageName|invalid reference format/i;
-const AUTH = /unauthorized|authentication required|denied|forbidden|no basic auth credentials/i;
+const NOT_FOUND =
+  /not found|manifest unknown|NotFound|does not exist|InvalidImageName|invalid reference format/i;
+// "pull access denied, repository does not exist or may require authorization" is ambiguous;
+// only an explicit 401/403 counts as a credentials problem.
+const AUTH =
+  /unauthorized|authentication required|403 forbidden|401|no basic auth credentials|invalid username\/password/i;
 
 function splitImage(image: string): { repository: string; tag: string } {
   const at = image.indexOf('@');
   if (at >= 0) return { repository: image.slice(0, at), tag: image.slice(at + 1) };
   const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) } : { repository: image, tag: 'latest' };
+  return colon > image.lastIndexOf('/')
+    ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) }
+    : { repository: image, tag: 'latest' };
 }
 
 /** A sibling running the same repository with a tag made of the same characters hints at a typo. */
@@ -23,7 +29,11 @@ function typoHint(evidence: Evidence, image: string): string | undefined {
   for (const sibling of evidence.siblings) {
     for (const other of Object.values(sibling.images)) {
       const candidate = splitImage(other);
-      if (candidate.repository === repository && candidate.tag !== tag && [...candidate.tag].sort().join('') === sorted) {
+      if (
+        candidate.repository === repository &&
+        candidate.tag !== tag &&
+        [...candidate.tag].sort().join('') === sorted
+      ) {
         return `${sibling.kind} ${sibling.name} runs ${other}: the tag ${tag} looks like a typo of ${candidate.tag}.`;
       }
     }
@@ -44,15 +54,21 @@ export const imagePull: Analyzer = {
     if (stuck.length === 0 && !PULL_REASONS.includes(context.incident.labels.reason ?? '')) return undefined;
 
     const image = stuck[0]?.pod.spec?.containers?.find((c) => c.name === container)?.image ?? '';
-    const messages = [...events.map((e) => e.message ?? ''), ...stuck.map((s) => s.status.state?.waiting?.message ?? '')];
-    const detail = events.find((e) => /Failed to pull image/.test(e.message ?? ''))?.message ?? messages[0] ?? '';
+    const messages = [
+      ...events.map((e) => e.message ?? ''),
+      ...stuck.map((s) => s.status.state?.waiting?.message ?? ''),
+    ];
+    const detail =
+      events.find((e) => /Failed to pull image/.test(e.message ?? ''))?.message ?? messages[0] ?? '';
     const refs = [
-      ...stuck.slice(0, 2).map((s) => `pod ${s.pod.metadata?.name} container ${container}: ${s.status.state?.waiting?.reason}`),
+      ...stuck
+        .slice(0, 2)
+        .map((s) => `pod ${s.pod.metadata?.name} container ${container}: ${s.status.state?.waiting?.reason}`),
       ...events.slice(0, 2).map(eventRef),
     ];
     const hint = image ? typoHint(evidence, image) : undefined;
-    const notFound = messages.some((m) => NOT_FOUND.test(m));
-    const auth = messages.some((m) => AUTH.test(m)) && !notFound;
+    const auth = messages.some((m) => AUTH.test(m));
+    const notFound = !auth && messages.some((m) => NOT_FOUND.test(m));
 
     const rollback = findRollback(context, container);
     if (!auth && rollback && (notFound || messages.length === 0 || stuck.length > 0)) {

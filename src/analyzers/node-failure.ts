@@ -2,7 +2,8 @@
 import type { Node } from '../core/k8s.js';
 import { type Analyzer, noneFinding } from './context.js';
 
-const NODE_ALERTS = /^(KubeNodeNotReady|KubeNodeUnreachable|KubeletDown|KubeNodeReadinessFlapping|NodeNotReady)$/;
+const NODE_ALERTS =
+  /^(KubeNodeNotReady|KubeNodeUnreachable|KubeletDown|KubeNodeReadinessFlapping|NodeNotReady)$/;
 
 function readyCondition(node: Node) {
   return node.status?.conditions?.find((c) => c.type === 'Ready');
@@ -29,7 +30,9 @@ export const nodeFailure: Analyzer = {
     const ready = focus ? readyCondition(focus) : undefined;
     const taints = (focus?.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
     const refs = [
-      ready ? `node ${name} Ready=${ready.status} (${ready.reason ?? 'no reason'}: ${ready.message ?? ''})` : `node ${name}`,
+      ready
+        ? `node ${name} Ready=${ready.status} (${ready.reason ?? 'no reason'}: ${ready.message ?? ''})`
+        : `node ${name}`,
       ...(taints.length ? [`node ${name} taints: ${taints.join(', ')}`] : []),
     ];
     return noneFinding(

@@ -3,7 +3,15 @@
 import { formatMemory, parseQuantity, tidyMemory } from '../core/quantity.js';
 import type { Operation } from '../core/types.js';
 import { type Analyzer, noneFinding, patchFinding } from './context.js';
-import { eventRef, eventsMatching, focusContainer, podNames, templateContainers, terminations } from './evidence-queries.js';
+import {
+  containerStatuses,
+  eventRef,
+  eventsMatching,
+  focusContainer,
+  podNames,
+  templateContainers,
+  terminations,
+} from './evidence-queries.js';
 import { findRollback, startedWithRelease } from './rollback.js';
 
 /** Every raise adds at least this much, so that a 64Mi limit does not become a useless 96Mi. */
@@ -21,10 +29,18 @@ export const oomKilled: Analyzer = {
     if (kills.length === 0 && oomEvents.length === 0 && !alertSaysOom) return undefined;
 
     const refs = [
-      ...kills.slice(0, 3).map((k) => `pod ${k.pod} container ${k.container}: terminated OOMKilled (exit ${k.exitCode}) at ${k.finishedAt ?? '?'}`),
+      ...kills
+        .slice(0, 3)
+        .map(
+          (k) =>
+            `pod ${k.pod} container ${k.container}: terminated OOMKilled (exit ${k.exitCode}) at ${k.finishedAt ?? '?'}`,
+        ),
       ...oomEvents.slice(0, 2).map(eventRef),
     ];
     const pods = podNames(kills.map((k) => ({ pod: { metadata: { name: k.pod } } })));
+    const restarts = containerStatuses(evidence, container)
+      .filter((s) => pods.includes(s.pod.metadata?.name ?? ''))
+      .reduce((sum, s) => sum + (s.status.restartCount ?? 0), 0);
     const spec = templateContainers(evidence).find((c) => c.name === container);
     const limitText = spec?.resources?.limits?.memory;
     const limit = parseQuantity(limitText);
@@ -38,8 +54,14 @@ export const oomKilled: Analyzer = {
             summary: `${container} is OOMKilled since revision ${rollback.current.revision} rolled out ${rollback.from}; ${rollback.stability}, so the new release (not the limit) is the likely cause. Rolling back to ${rollback.to}.`,
             rootCause: `Memory use grew with the release of ${rollback.from}; the ${limitText ?? 'configured'} limit that held for ${rollback.to} is exceeded.`,
             confidence: 0.75,
-            evidenceRefs: [...refs, `revision ${rollback.current.revision}: ${rollback.from}`, `revision ${rollback.previous.revision}: ${rollback.to}`],
-            hypotheses: [`A memory leak or regression in ${rollback.from}; compare heap profiles of both versions before re-releasing.`],
+            evidenceRefs: [
+              ...refs,
+              `revision ${rollback.current.revision}: ${rollback.from}`,
+              `revision ${rollback.previous.revision}: ${rollback.to}`,
+            ],
+            hypotheses: [
+              `A memory leak or regression in ${rollback.from}; compare heap profiles of both versions before re-releasing.`,
+            ],
           },
           [rollback.operation],
           `Roll ${container} back to ${rollback.to}, the last image that ran within its memory limit.`,
@@ -68,7 +90,10 @@ export const oomKilled: Analyzer = {
     const factor = Math.min(config.memory.oomFactor, config.memory.maxFactor);
     const raised = tidyMemory(Math.max(limit * factor, limit + MIN_STEP_BYTES));
     const newLimit = Math.min(raised, ceiling, limit * config.memory.maxFactor);
-    const biggestNode = Math.max(0, ...evidence.nodes.map((n) => parseQuantity(n.status?.allocatable?.memory) ?? 0));
+    const biggestNode = Math.max(
+      0,
+      ...evidence.nodes.map((n) => parseQuantity(n.status?.allocatable?.memory) ?? 0),
+    );
     if (newLimit <= limit || (biggestNode > 0 && newLimit > biggestNode)) {
       return noneFinding(
         'oom-killed',
@@ -77,7 +102,9 @@ export const oomKilled: Analyzer = {
           rootCause: `The working set of ${container} exceeds ${limitText}.`,
           confidence: 0.7,
           evidenceRefs: refs,
-          hypotheses: ['Reduce memory use (batch size, concurrency, caches) or move the workload to larger nodes.'],
+          hypotheses: [
+            'Reduce memory use (batch size, concurrency, caches) or move the workload to larger nodes.',
+          ],
         },
         'The memory limit is already at the configured ceiling; a human must decide.',
       );
@@ -93,7 +120,7 @@ export const oomKilled: Analyzer = {
     return patchFinding(
       'oom-killed',
       {
-        summary: `${container} was OOMKilled ${kills.length || 'repeatedly'} time(s)${pods.length ? ` in ${pods.join(', ')}` : ''} at its ${limitText} memory limit; the image has not changed recently, so the working set has outgrown the limit. Raising it ${ratio}x to ${newLimitText}.`,
+        summary: `${container} keeps being OOMKilled at its ${limitText} memory limit${pods.length ? ` (${pods.length} pod(s), ${restarts} restart(s))` : ''}; the image has not changed recently, so the working set has outgrown the limit. Raising it ${ratio}x to ${newLimitText}.`,
         rootCause: `The container's memory use exceeds the ${limitText} limit (exit code 137, reason OOMKilled).`,
         confidence: kills.length > 0 ? 0.85 : 0.65,
         evidenceRefs: refs,

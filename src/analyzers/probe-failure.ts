@@ -4,10 +4,20 @@
 import type { Container } from '../core/k8s.js';
 import type { Operation } from '../core/types.js';
 import { type Analyzer, type AnalyzerContext, noneFinding, patchFinding } from './context.js';
-import { eventRef, eventsMatching, focusContainer, logLines, templateContainers } from './evidence-queries.js';
+import {
+  eventRef,
+  eventsMatching,
+  focusContainer,
+  logLines,
+  templateContainers,
+} from './evidence-queries.js';
 
 type ProbeKey = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
-const PROBE_OF: Record<string, ProbeKey> = { Liveness: 'livenessProbe', Readiness: 'readinessProbe', Startup: 'startupProbe' };
+const PROBE_OF: Record<string, ProbeKey> = {
+  Liveness: 'livenessProbe',
+  Readiness: 'readinessProbe',
+  Startup: 'startupProbe',
+};
 const FAILED = /^(Liveness|Readiness|Startup) probe failed: (.*)$/s;
 const TARGET = /(?:https?:\/\/[^:/\s"]+:(\d+)(\/[^"\s]*)?)|(?:dial tcp [^:\s]+:(\d+))/;
 const STARTED_IN = /(?:started|ready|listening|up)\b.*?\bin\s+([\d.]+)\s*(ms|s|sec|seconds)\b/i;
@@ -46,7 +56,11 @@ function declaredPort(container: Container, port: number | string | undefined): 
 }
 
 /** The port the app really serves: declared ports, confirmed by the logs or the working probe. */
-function servingPort(container: Container, workingPort: number | undefined, logs: string[]): number | undefined {
+function servingPort(
+  container: Container,
+  workingPort: number | undefined,
+  logs: string[],
+): number | undefined {
   const declared = (container.ports ?? []).map((p) => p.containerPort);
   const logged = logs.map((l) => Number(LISTENING.exec(l)?.[1])).find((p) => p && declared.includes(p));
   if (logged) return logged;
@@ -80,22 +94,40 @@ export const probeFailure: Analyzer = {
     const declared = (container.ports ?? []).map((p) => p.containerPort);
     const others = order.filter((p) => p !== failure.probe && container[p]);
     const working = others.find((p) => !failures.some((f) => f.probe === p));
-    const workingHandler = working ? (container[working]?.httpGet ?? container[working]?.tcpSocket) : undefined;
-    const workingPort = workingHandler ? declaredPort(container, workingHandler.port as number | string) : undefined;
+    const workingHandler = working
+      ? (container[working]?.httpGet ?? container[working]?.tcpSocket)
+      : undefined;
+    const workingPort = workingHandler
+      ? declaredPort(container, workingHandler.port as number | string)
+      : undefined;
     const logs = logLines(evidence, name);
     const label = failure.probe.replace('Probe', ' probe');
 
     // 1. Wrong port: refused on a port the container does not declare.
-    if (failure.refused && failingPort !== undefined && declared.length > 0 && !declared.includes(failingPort)) {
+    if (
+      failure.refused &&
+      failingPort !== undefined &&
+      declared.length > 0 &&
+      !declared.includes(failingPort)
+    ) {
       const port = servingPort(container, workingPort, logs);
       if (!port) {
         return noneFinding(
           'probe-failure',
-          { summary: `The ${label} of ${name} targets port ${failingPort}, which the container does not declare, and the right port is ambiguous.`, rootCause: failure.message, confidence: 0.6, evidenceRefs: refs, hypotheses: [`Point the ${label} at one of the declared ports: ${declared.join(', ')}.`] },
+          {
+            summary: `The ${label} of ${name} targets port ${failingPort}, which the container does not declare, and the right port is ambiguous.`,
+            rootCause: failure.message,
+            confidence: 0.6,
+            evidenceRefs: refs,
+            hypotheses: [`Point the ${label} at one of the declared ports: ${declared.join(', ')}.`],
+          },
           'More than one candidate port; a human must choose.',
         );
       }
-      const named = typeof handler.port === 'string' ? container.ports?.find((p) => p.containerPort === port)?.name : undefined;
+      const named =
+        typeof handler.port === 'string'
+          ? container.ports?.find((p) => p.containerPort === port)?.name
+          : undefined;
       const value = named ?? port;
       return patchFinding(
         'probe-failure',
@@ -132,10 +164,16 @@ export const probeFailure: Analyzer = {
     if (failure.probe === 'livenessProbe' && failure.refused && kills.length > 0) {
       const startup = logs.map((l) => STARTED_IN.exec(l)).find(Boolean);
       const seconds = startup?.[1] ? Number(startup[1]) / (startup[2] === 'ms' ? 1000 : 1) : undefined;
-      const window = (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
+      const window =
+        (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
       if (seconds && seconds > window) {
         const delay = Math.min(Math.ceil((seconds * 1.5) / 5) * 5, config.probes.maxInitialDelaySeconds);
-        const operation: Operation = { type: 'set-probe', container: name, probe: 'livenessProbe', initialDelaySeconds: delay };
+        const operation: Operation = {
+          type: 'set-probe',
+          container: name,
+          probe: 'livenessProbe',
+          initialDelaySeconds: delay,
+        };
         return patchFinding(
           'probe-failure',
           {

@@ -16,10 +16,17 @@ export const rolloutStuck: Analyzer = {
   analyze(context) {
     const { evidence, incident } = context;
     const status = evidence.workload?.object.status as { conditions?: Condition[] } | undefined;
-    const stuck = status?.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-    if (!stuck && !/RolloutStuck|ReplicasMismatch|GenerationMismatch/.test(incident.alertname)) return undefined;
+    const stuck = status?.conditions?.find(
+      (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+    );
+    if (!stuck && !/RolloutStuck|ReplicasMismatch|GenerationMismatch/.test(incident.alertname))
+      return undefined;
     const container = focusContainer(context);
-    const refs = stuck ? [`${evidence.workload?.kind} ${evidence.workload?.name}: Progressing=False (${stuck.message ?? stuck.reason})`] : [];
+    const refs = stuck
+      ? [
+          `${evidence.workload?.kind} ${evidence.workload?.name}: Progressing=False (${stuck.message ?? stuck.reason})`,
+        ]
+      : [];
     const rollback = container ? findRollback(context, container) : undefined;
     if (rollback) {
       return patchFinding(
@@ -38,11 +45,15 @@ export const rolloutStuck: Analyzer = {
     return noneFinding(
       'rollout-stuck',
       {
-        summary: 'The rollout has stalled and the new revision did not change the image; the cause is elsewhere in the pod template or the cluster.',
+        summary:
+          'The rollout has stalled and the new revision did not change the image; the cause is elsewhere in the pod template or the cluster.',
         rootCause: stuck?.message ?? 'The Deployment does not reach its desired replicas.',
         confidence: 0.4,
         evidenceRefs: refs,
-        hypotheses: ['Compare the last two revisions of the pod template (git log of the manifest).', 'Check quota, PodDisruptionBudgets and admission webhooks.'],
+        hypotheses: [
+          'Compare the last two revisions of the pod template (git log of the manifest).',
+          'Check quota, PodDisruptionBudgets and admission webhooks.',
+        ],
       },
       'No image change to roll back; a human must review the last change to the pod template.',
     );

@@ -31,13 +31,18 @@ export const ANALYZERS: readonly Analyzer[] = [
   rolloutStuck,
 ];
 
+const SYMPTOMS = new Set(['crash-loop', 'rollout-stuck']);
+
 export interface AnalysisResult {
   finding: Finding;
   /** Every analyzer that recognised something, in order (the first is `finding`). */
   matched: Finding[];
 }
 
-export function runAnalyzers(context: AnalyzerContext, analyzers: readonly Analyzer[] = ANALYZERS): AnalysisResult {
+export function runAnalyzers(
+  context: AnalyzerContext,
+  analyzers: readonly Analyzer[] = ANALYZERS,
+): AnalysisResult {
   const matched: Finding[] = [];
   for (const analyzer of analyzers) {
     const finding = analyzer.analyze(context);
@@ -45,7 +50,11 @@ export function runAnalyzers(context: AnalyzerContext, analyzers: readonly Analy
   }
   const [first, ...rest] = matched;
   if (!first) return { finding: unknownFinding(context), matched };
-  const also = rest.map((f) => `Also observed (${f.diagnosis.category}): ${f.diagnosis.summary}`);
+  // Crash loops and stalled rollouts are what most causes look like from outside; repeating
+  // them under a precise cause is noise for the reviewer.
+  const also = rest
+    .filter((f) => !SYMPTOMS.has(f.diagnosis.category))
+    .map((f) => `Also observed (${f.diagnosis.category}): ${f.diagnosis.summary}`);
   const finding: Finding = {
     diagnosis: { ...first.diagnosis, hypotheses: [...first.diagnosis.hypotheses, ...also] },
     plan: first.plan,
@@ -58,10 +67,24 @@ function applyPolicy(finding: Finding, { config }: AnalyzerContext): Finding {
   if (finding.plan.action !== 'patch') return finding;
   const { category, confidence } = finding.diagnosis;
   if (config.reportOnly.includes(category)) {
-    return { ...finding, plan: { action: 'none', reason: `Repo policy makes ${category} report-only (reportOnly in .github/aegis.yml).`, operations: [] } };
+    return {
+      ...finding,
+      plan: {
+        action: 'none',
+        reason: `Repo policy makes ${category} report-only (reportOnly in .github/aegis.yml).`,
+        operations: [],
+      },
+    };
   }
   if (confidence < config.minConfidence) {
-    return { ...finding, plan: { action: 'none', reason: `Confidence ${confidence} is under the repo's minConfidence ${config.minConfidence}.`, operations: [] } };
+    return {
+      ...finding,
+      plan: {
+        action: 'none',
+        reason: `Confidence ${confidence} is under the repo's minConfidence ${config.minConfidence}.`,
+        operations: [],
+      },
+    };
   }
   return finding;
 }

@@ -4,7 +4,9 @@ import type { Service } from '../core/k8s.js';
 import { type Analyzer, patchFinding } from './context.js';
 
 function templateLabels(object: Record<string, unknown> | undefined): Record<string, string> {
-  const template = (object?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template;
+  const template = (
+    object?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined
+  )?.template;
   return template?.metadata?.labels ?? {};
 }
 
@@ -15,7 +17,9 @@ function mismatch(service: Service, labels: Record<string, string>) {
   const wrong = keys.filter((k) => labels[k] !== selector[k]);
   if (wrong.length !== 1) return undefined;
   const key = wrong[0] as string;
-  return labels[key] === undefined ? undefined : { key, from: selector[key] as string, to: labels[key] as string };
+  return labels[key] === undefined
+    ? undefined
+    : { key, from: selector[key] as string, to: labels[key] as string };
 }
 
 export const serviceSelector: Analyzer = {
@@ -26,7 +30,10 @@ export const serviceSelector: Analyzer = {
     const labels = templateLabels(workload.object);
     const named = incident.labels.service;
     const related = evidence.services.filter(
-      (s) => s.metadata?.name === named || s.metadata?.name === workload.name || s.metadata?.name?.startsWith(`${workload.name}-`),
+      (s) =>
+        s.metadata?.name === named ||
+        s.metadata?.name === workload.name ||
+        s.metadata?.name?.startsWith(`${workload.name}-`),
     );
     for (const service of related) {
       const diff = mismatch(service, labels);
@@ -38,9 +45,21 @@ export const serviceSelector: Analyzer = {
           summary: `Service ${name} selects ${diff.key}=${diff.from}, but the pods of ${workload.kind} ${workload.name} carry ${diff.key}=${diff.to}; the Service has no endpoints. Aligning the selector.`,
           rootCause: `Service selector ${diff.key}=${diff.from} matches no pod.`,
           confidence: 0.8,
-          evidenceRefs: [`Service ${name} selector: ${JSON.stringify(service.spec?.selector)}`, `${workload.kind} ${workload.name} pod labels: ${JSON.stringify(labels)}`],
+          evidenceRefs: [
+            `Service ${name} selector: ${JSON.stringify(service.spec?.selector)}`,
+            `${workload.kind} ${workload.name} pod labels: ${JSON.stringify(labels)}`,
+          ],
         },
-        [{ type: 'fix-reference', ref: 'service-selector', service: name, key: diff.key, from: diff.from, to: diff.to }],
+        [
+          {
+            type: 'fix-reference',
+            ref: 'service-selector',
+            service: name,
+            key: diff.key,
+            from: diff.from,
+            to: diff.to,
+          },
+        ],
         `Set the selector ${diff.key} of Service ${name} to "${diff.to}".`,
       );
     }

@@ -18,14 +18,21 @@ export const volumePending: Analyzer = {
   category: 'volume-pending',
   analyze({ evidence }) {
     const pending = evidence.pvcs.filter((p) => p.status?.phase === 'Pending');
-    const events = eventsMatching(evidence, ['ProvisioningFailed', 'FailedBinding', 'FailedScheduling'], /storageclass|unbound|PersistentVolumeClaim/i);
+    const events = eventsMatching(
+      evidence,
+      ['ProvisioningFailed', 'FailedBinding', 'FailedScheduling'],
+      /storageclass|unbound|PersistentVolumeClaim/i,
+    );
     if (pending.length === 0 && events.length === 0) return undefined;
     const missing = events.map((e) => MISSING_CLASS.exec(e.message ?? '')?.[1]).find(Boolean);
     const claim: PersistentVolumeClaim | undefined =
       pending.find((p) => missing && p.spec?.storageClassName === missing) ?? pending[0];
     const claimName = claim?.metadata?.name ?? '';
     const wanted = missing ?? claim?.spec?.storageClassName;
-    const refs = [...events.slice(0, 2).map(eventRef), ...(claim ? [`PVC ${claimName}: Pending, storageClassName=${wanted ?? 'default'}`] : [])];
+    const refs = [
+      ...events.slice(0, 2).map(eventRef),
+      ...(claim ? [`PVC ${claimName}: Pending, storageClassName=${wanted ?? 'default'}`] : []),
+    ];
     const known = [
       ...evidence.storageClasses,
       ...evidence.pvcs.filter((p) => p.status?.phase === 'Bound').map((p) => p.spec?.storageClassName ?? ''),
@@ -39,7 +46,10 @@ export const volumePending: Analyzer = {
           rootCause: events[0]?.message ?? 'The claim cannot be bound.',
           confidence: 0.5,
           evidenceRefs: refs,
-          hypotheses: ['The storage class is not installed on this cluster, or its provisioner is failing.', 'No PersistentVolume matches the claim (static provisioning).'],
+          hypotheses: [
+            'The storage class is not installed on this cluster, or its provisioner is failing.',
+            'No PersistentVolume matches the claim (static provisioning).',
+          ],
         },
         'No confident storage class to use.',
       );

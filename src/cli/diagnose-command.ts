@@ -33,7 +33,10 @@ export function registerDiagnose(program: Command): void {
     .addOption(new Option('--llm <mode>', 'diagnosis engine').choices(['none', 'ollama']).default('none'))
     .option('--json', 'print one JSON document: {incident, diagnosis, remediation}')
     .option('--apply', 'also write the patch into --repo (default: print only)')
-    .option('--incident <n|fingerprint>', 'which incident of a multi-incident payload (1-based index or fingerprint prefix)')
+    .option(
+      '--incident <n|fingerprint>',
+      'which incident of a multi-incident payload (1-based index or fingerprint prefix)',
+    )
     .option('--no-render', 'skip the kubectl/helm render check of the blast radius')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
@@ -42,14 +45,23 @@ export function registerDiagnose(program: Command): void {
     )
     .action(async (options: DiagnoseOptions) => {
       const result = await runDiagnose(options);
-      process.stdout.write(options.json ? `${JSON.stringify(toJsonDocument(result), null, 2)}\n` : formatReport(result));
+      process.stdout.write(
+        options.json ? `${JSON.stringify(toJsonDocument(result), null, 2)}\n` : formatReport(result),
+      );
     });
 }
 
 async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
-  const progress = options.quiet ? () => {} : (message: string) => process.stderr.write(`aegis: ${message}\n`);
-  if (options.llm === 'ollama') throw new UserError('--llm ollama is not available in this build yet', 'use --llm none');
-  if (options.kubeconfig) throw new UserError('live cluster evidence (--kubeconfig) is not available in this build yet', 'use --snapshot DIR');
+  const progress = options.quiet
+    ? () => {}
+    : (message: string) => process.stderr.write(`aegis: ${message}\n`);
+  if (options.llm === 'ollama')
+    throw new UserError('--llm ollama is not available in this build yet', 'use --llm none');
+  if (options.kubeconfig)
+    throw new UserError(
+      'live cluster evidence (--kubeconfig) is not available in this build yet',
+      'use --snapshot DIR',
+    );
   if (!options.snapshot) throw new UserError('no evidence source', 'pass --snapshot DIR');
 
   const payload = await readAlert(options.alert);
@@ -57,12 +69,21 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
   const reader = await openSnapshotReader(options.snapshot);
   const index = await indexRepo(options.repo);
   if (index.docs.length === 0) {
-    throw new UserError(`GitOps repository ${options.repo} has no YAML manifests`, 'point --repo at the checkout that Argo CD syncs');
+    throw new UserError(
+      `GitOps repository ${options.repo} has no YAML manifests`,
+      'point --repo at the checkout that Argo CD syncs',
+    );
   }
   for (const skipped of index.skipped) progress(`skipped ${skipped.file}: ${skipped.reason}`);
 
   const draft = pickIncident(groupIncidents(payload), options.incident, progress);
-  const result = await diagnoseIncident(draft, { reader, repoRoot: options.repo, index, render: options.render, progress });
+  const result = await diagnoseIncident(draft, {
+    reader,
+    repoRoot: options.repo,
+    index,
+    render: options.render,
+    progress,
+  });
   if (options.apply && result.proposal) {
     await writeProposal(options.repo, result.proposal);
     progress(`wrote ${result.proposal.files.join(', ')}`);
@@ -70,7 +91,11 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
   return result;
 }
 
-function pickIncident(drafts: IncidentDraft[], wanted: string | undefined, progress: (m: string) => void): IncidentDraft {
+function pickIncident(
+  drafts: IncidentDraft[],
+  wanted: string | undefined,
+  progress: (m: string) => void,
+): IncidentDraft {
   if (drafts.length === 0) throw new UserError('the alert payload holds no alerts');
   if (wanted) {
     const byIndex = /^\d+$/.test(wanted) ? drafts[Number(wanted) - 1] : undefined;
@@ -79,7 +104,10 @@ function pickIncident(drafts: IncidentDraft[], wanted: string | undefined, progr
     return chosen;
   }
   const firing = drafts.filter((d) => d.status === 'firing');
-  const chosen = firing[0] ?? drafts[0] as IncidentDraft;
-  if (drafts.length > 1) progress(`payload holds ${drafts.length} incidents; diagnosing ${chosen.alertname} (use --incident N for another)`);
+  const chosen = firing[0] ?? (drafts[0] as IncidentDraft);
+  if (drafts.length > 1)
+    progress(
+      `payload holds ${drafts.length} incidents; diagnosing ${chosen.alertname} (use --incident N for another)`,
+    );
   return chosen;
 }

@@ -14,7 +14,9 @@ export function toJsonDocument(result: DiagnoseResult) {
 
 export function formatReport(result: DiagnoseResult): string {
   const { incident, diagnosis, remediation } = result;
-  const where = incident.workload ? `${incident.namespace}/${incident.workload.kind} ${incident.workload.name}` : (incident.namespace ?? 'cluster');
+  const where = incident.workload
+    ? `${incident.namespace}/${incident.workload.kind} ${incident.workload.name}`
+    : (incident.namespace ?? 'cluster');
   const lines = [
     `Incident    ${incident.alertname} on ${where} (severity ${incident.severity}, since ${incident.startsAt}, fingerprint ${incident.fingerprint})`,
     `Diagnosis   ${diagnosis.category}, confidence ${diagnosis.confidence}, source ${diagnosis.source}`,
@@ -24,10 +26,13 @@ export function formatReport(result: DiagnoseResult): string {
     'Evidence',
     ...diagnosis.evidenceRefs.map((r) => `  - ${r}`),
   ];
-  if (diagnosis.hypotheses.length) lines.push('', 'Hypotheses', ...diagnosis.hypotheses.map((h) => `  - ${h}`));
+  if (diagnosis.hypotheses.length)
+    lines.push('', 'Hypotheses', ...diagnosis.hypotheses.map((h) => `  - ${h}`));
   lines.push('', `Remediation ${remediation.action === 'patch' ? 'PATCH' : 'NONE'}: ${remediation.reason}`);
   for (const change of remediation.changes) {
-    lines.push(`  ${change.file}  ${change.resource}  ${change.field}: ${String(change.from ?? '(unset)')} → ${String(change.to ?? '(removed)')}`);
+    lines.push(
+      `  ${change.file}  ${change.resource}  ${change.field}: ${String(change.from ?? '(unset)')} → ${String(change.to ?? '(removed)')}`,
+    );
   }
   for (const note of remediation.notes) lines.push(`  note: ${note}`);
   if (remediation.diff) lines.push('', remediation.diff.trimEnd());

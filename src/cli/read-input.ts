@@ -1,8 +1,8 @@
 // Reads CLI inputs and turns every failure into one line that names the file.
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
-import { parseAlertJson } from '../intake/parse-alert.js';
 import type { AlertmanagerPayload } from '../intake/alertmanager-schema.js';
+import { parseAlertJson } from '../intake/parse-alert.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -17,7 +17,9 @@ export async function readAlert(source: string): Promise<AlertmanagerPayload> {
     text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`alert file ${label}: ${code === 'ENOENT' ? 'not found' : (code ?? 'cannot be read')}`);
+    throw new UserError(
+      `alert file ${label}: ${code === 'ENOENT' ? 'not found' : (code ?? 'cannot be read')}`,
+    );
   }
   const parsed = parseAlertJson(text);
   if (!parsed.ok) throw new UserError(`alert ${label}: ${parsed.error}`);

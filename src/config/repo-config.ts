@@ -70,7 +70,10 @@ export const RepoConfig = z
     /** Findings under this confidence are reported without a patch. */
     minConfidence: z.number().min(0).max(1).default(0.6),
     /** Probe delays AEGIS may write, in seconds. */
-    probes: z.object({ maxInitialDelaySeconds: z.number().int().min(0).default(300) }).strict().prefault({}),
+    probes: z
+      .object({ maxInitialDelaySeconds: z.number().int().min(0).default(300) })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type RepoConfig = z.infer<typeof RepoConfig>;
@@ -88,11 +91,17 @@ export function parseRepoConfig(text: string, where = REPO_CONFIG_PATH): RepoCon
     raw = parse(text) ?? {};
   } catch (error: unknown) {
     const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new UserError(`${where}: not valid YAML (${first})`, 'fix the file or remove it to use the defaults');
+    throw new UserError(
+      `${where}: not valid YAML (${first})`,
+      'fix the file or remove it to use the defaults',
+    );
   }
   const result = RepoConfig.safeParse(raw);
   if (!result.success) {
-    throw new UserError(`${where}: ${formatIssues(result.error.issues).join('; ')}`, 'see the README for every key');
+    throw new UserError(
+      `${where}: ${formatIssues(result.error.issues).join('; ')}`,
+      'see the README for every key',
+    );
   }
   return result.data;
 }

@@ -21,5 +21,7 @@ export function describeError(error: unknown): string {
 
 /** zod issues as `path: message` lines, the form STYLE.md asks for. */
 export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
-  return issues.map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`);
+  return issues.map(
+    (issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`,
+  );
 }

@@ -190,7 +190,11 @@ export const Operation = z.discriminatedUnion('type', [
     })
     .strict(),
   z
-    .object({ type: z.literal('set-storage-class'), claim: z.string().min(1), storageClassName: z.string().min(1) })
+    .object({
+      type: z.literal('set-storage-class'),
+      claim: z.string().min(1),
+      storageClassName: z.string().min(1),
+    })
     .strict(),
   z.object({ type: z.literal('restart') }).strict(),
 ]);

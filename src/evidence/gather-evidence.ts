@@ -87,7 +87,16 @@ export async function gatherEvidence(
   const revisions = await revisionsOf(session, ns, workload, owners, pods);
   const nodes = (await session.list('nodes')).map(slimNode);
   const namespaced = ns ? await namespaceContext(session, ns, workload) : undefined;
-  const storageClasses = (await session.list('storageclasses')).map(nameOf).filter(Boolean);
+  // The dump has no StorageClass list; classes that bound claims in the namespace use are
+  // known to exist, which is what a "which class was meant" decision needs.
+  const boundClasses = ns
+    ? (await session.list('persistentvolumeclaims', ns))
+        .filter((p) => (p as PersistentVolumeClaim).status?.phase === 'Bound')
+        .map((p) => (p as PersistentVolumeClaim).spec?.storageClassName ?? '')
+    : [];
+  const storageClasses = [
+    ...new Set([...(await session.list('storageclasses')).map(nameOf), ...boundClasses].filter(Boolean)),
+  ];
 
   const evidence: Evidence = {
     ...(ns ? { namespace: ns } : {}),

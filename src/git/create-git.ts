@@ -16,7 +16,12 @@ export function createGit(baseDir: string, options: GitOptions = {}): SimpleGit 
     baseDir,
     maxConcurrentProcesses: 4,
     timeout: { block: options.timeoutMs ?? 60_000 },
-    config: [`user.name=${author.name}`, `user.email=${author.email}`, 'core.quotepath=off', 'advice.detachedHead=false'],
+    config: [
+      `user.name=${author.name}`,
+      `user.email=${author.email}`,
+      'core.quotepath=off',
+      'advice.detachedHead=false',
+    ],
     // simple-git >= 3.36 refuses to run when GIT_ASKPASS (set below, so that prompts fail fast) or
     // EDITOR/PAGER (npm and npx export EDITOR to every script) are in the environment. The bot runs
     // no interactive git command, so these variables cannot be used against it.

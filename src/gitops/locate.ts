@@ -71,7 +71,7 @@ function dedupe(cands: Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return cands.filter((c) => {
     const s = c.source;
-    const key = s.type === 'helm' ? `helm:${s.app.file}:${s.source}` : `${s.type}:${s.root}:${s.doc.file}:${s.doc.doc}:${c.namespace}`;
+    const key = s.type === 'helm' ? `helm:${s.app.file}:${s.app.doc}:${s.source}` : `${s.type}:${s.root}:${s.doc.file}:${s.doc.doc}:${c.namespace}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -102,7 +102,8 @@ export async function checkBlastRadius(index: RepoIndex, changes: ObjectChange[]
       }
       const problem = compare(label, before, after, changes, changed);
       if (problem) return { notes, error: problem };
-      notes.push(`${label}: rendered before and after; only the intended fields changed`);
+      const how = unit.type === 'plain' ? 'documents compared' : 'rendered';
+      notes.push(`${label}: ${how} before and after; only the intended fields changed`);
     }
   } finally {
     await rm(path.dirname(copy), { recursive: true, force: true });

@@ -26,7 +26,7 @@ export function renderUnits(index: RepoIndex, edits: FileEdit[]): RenderUnit[] {
   const kustomizeDirs = new Set(index.kustomizations.map((k) => k.dir));
   for (const { file } of edits) {
     const releases = index.releases.filter((r) => r.valueFiles.includes(file) || r.app.file === file);
-    for (const r of releases) push(`helm:${r.app.file}:${r.source.index}`, { type: 'helm', release: r });
+    for (const r of releases) push(`helm:${r.app.file}:${r.app.doc}:${r.source.index}`, { type: 'helm', release: r });
     if (releases.length > 0) continue;
     for (const root of index.rootsByFile.get(file) ?? []) {
       const namespace = appNamespace(index, root);

@@ -49,8 +49,9 @@ export function editAt(file: string, doc: number, path: PathSeg[], change: Objec
     path,
     op: change.remove ? 'remove' : 'set',
     resource: resourceOf(change),
-    field: pathToString(path),
-    from: from === MISSING ? undefined : from,
+    field: embedded ? `${pathToString(embedded)}: ${pathToString(path)}` : pathToString(path),
+    // A key the edit adds has no old value in the file; the live value is what reviewers compare.
+    from: from === MISSING ? change.expected : from,
   };
   if (!change.remove) edit.value = change.value;
   if (embedded) edit.embedded = embedded;

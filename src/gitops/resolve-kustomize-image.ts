@@ -2,7 +2,7 @@
 // container's image wins; without one the base document's `image:` is edited, or, when that base
 // is shared, a new `images:` entry is added to the object's root overlay.
 import { formatImage, parseImage } from './image-ref.js';
-import { getJs, MISSING } from './js-path.js';
+import { getJs } from './js-path.js';
 import {
   checkExpected,
   editAt,
@@ -35,8 +35,7 @@ function matchingEntries(ctx: ResolveContext, source: KustomizeSource, image: st
 
 function entryEdit(file: string, entry: ImageOverride, key: string, value: string | undefined, change: ObjectChange, current: unknown): DocEdit {
   const path: PathSeg[] = ['images', { match: { name: entry.name } }, key];
-  const edit = editAt(file, 0, path, value === undefined ? { ...change, remove: true } : { ...change, value }, current);
-  return edit;
+  return editAt(file, 0, path, value === undefined ? { ...change, remove: true } : { ...change, value }, current);
 }
 
 /** Edits to one `images:` entry so that it yields `desired`. */
@@ -99,7 +98,5 @@ export async function resolveKustomizeImage(
   if (desired.digest !== undefined) value.digest = desired.digest;
   ctx.notes.push(`${source.doc.file} is shared with other overlays; the image is set with an images: entry in ${root.file}`);
   const path: PathSeg[] = ['images', { match: { name: seenName } }];
-  const edit = editAt(root.file, 0, path, { ...change, value }, rootDocs[0]);
-  edit.from = getJs(rootDocs[0], path) === MISSING ? undefined : edit.from;
-  return { edits: [edit] };
+  return { edits: [editAt(root.file, 0, path, { ...change, value }, rootDocs[0])] };
 }

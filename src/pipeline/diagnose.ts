@@ -55,7 +55,9 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     deps.index ? Promise.resolve(deps.index) : indexRepo(deps.repoRoot),
     deps.config ? Promise.resolve(deps.config) : loadRepoConfig(deps.repoRoot),
   ]);
-  progress(`indexed ${index.docs.length} YAML documents${index.skipped.length ? `, skipped ${index.skipped.length} file(s)` : ''}`);
+  progress(
+    `indexed ${index.docs.length} YAML documents${index.skipped.length ? `, skipped ${index.skipped.length} file(s)` : ''}`,
+  );
 
   const analysis = runAnalyzers({ incident, evidence, config });
   progress(`diagnosis: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
@@ -77,7 +79,10 @@ interface RemediateInput {
   deps: DiagnoseDeps;
 }
 
-async function remediate(finding: Finding, input: RemediateInput): Promise<Pick<DiagnoseResult, 'remediation' | 'proposal'>> {
+async function remediate(
+  finding: Finding,
+  input: RemediateInput,
+): Promise<Pick<DiagnoseResult, 'remediation' | 'proposal'>> {
   const { plan } = finding;
   const notes: string[] = [];
   const none = (reason: string) => ({ remediation: emptyRemediation(reason, notes) });
@@ -90,11 +95,17 @@ async function remediate(finding: Finding, input: RemediateInput): Promise<Pick<
   const namespace = input.incident.namespace ?? input.evidence.namespace;
   const target = { kind: workload.kind, name: workload.name, ...(namespace ? { namespace } : {}) };
 
-  const converted = operationsToChanges(plan.operations, { workload: { ...target, object: workload.object }, evidence: input.evidence });
-  if ('error' in converted) return none(`The plan cannot be expressed as a manifest change: ${converted.error}.`);
+  const converted = operationsToChanges(plan.operations, {
+    workload: { ...target, object: workload.object },
+    evidence: input.evidence,
+  });
+  if ('error' in converted)
+    return none(`The plan cannot be expressed as a manifest change: ${converted.error}.`);
   const allowed = [
     target,
-    ...(input.evidence.hpa?.metadata?.name ? [{ kind: 'HorizontalPodAutoscaler', name: input.evidence.hpa.metadata.name }] : []),
+    ...(input.evidence.hpa?.metadata?.name
+      ? [{ kind: 'HorizontalPodAutoscaler', name: input.evidence.hpa.metadata.name }]
+      : []),
     ...input.evidence.pvcs.map((p) => ({ kind: 'PersistentVolumeClaim', name: p.metadata?.name ?? '' })),
     ...input.evidence.services.map((s) => ({ kind: 'Service', name: s.metadata?.name ?? '' })),
   ];
@@ -103,10 +114,15 @@ async function remediate(finding: Finding, input: RemediateInput): Promise<Pick<
 
   const hints = input.incident.labels.cluster ? { cluster: input.incident.labels.cluster } : undefined;
   const source = locateWorkload(input.index, target, hints);
-  if (isError(source)) return none(`No confident fix: cannot find the manifest that produces ${workload.kind} ${workload.name} (${source.error}).`);
+  if (isError(source))
+    return none(
+      `No confident fix: cannot find the manifest that produces ${workload.kind} ${workload.name} (${source.error}).`,
+    );
   notes.push(...source.notes);
 
-  const proposal = await proposeChanges(input.index, source, converted.changes, { render: input.deps.render ?? true });
+  const proposal = await proposeChanges(input.index, source, converted.changes, {
+    render: input.deps.render ?? true,
+  });
   if (isError(proposal)) return none(`No confident fix: ${proposal.error}`);
   notes.push(...proposal.notes);
   return {

@@ -1,20 +1,20 @@
-import { cp, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { it } from 'vitest';
 import { indexRepo } from '../../src/gitops/index-repo.js';
 import { locateWorkload } from '../../src/gitops/locate.js';
 import { proposeChanges } from '../../src/gitops/propose.js';
+import { container } from './helpers.js';
 
 it('scratch', async () => {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'scr-'));
-  const repo = path.join(tmp, 'repo');
-  await cp('/work/shared/scenarios/oom-invoice-renderer/gitops', repo, { recursive: true });
-  const index = await indexRepo(repo);
-  console.log(index.docs, index.skipped, [...index.produced.keys()], index.rootsByFile);
-  const src = locateWorkload(index, { kind: 'Deployment', name: 'invoice-renderer', namespace: 'billing' });
-  console.log(src);
-  if ('error' in src) return;
-  const p = await proposeChanges(index, src, [{ target: src.target, path: ['spec','template','spec','containers',{match:{name:'renderer'}},'resources','limits','memory'], value: '1Gi', expected: '512Mi' }]);
+  const index = await indexRepo('/work/shared/scenarios/cpu-throttling-pricing-api/gitops');
+  const t = { kind: 'Deployment', name: 'pricing-api', namespace: 'pricing' };
+  const src = locateWorkload(index, t);
+  if ('error' in src) throw new Error(src.error);
+  const p = await proposeChanges(index, src, [{ target: t, path: [...container('pricing-api'), 'resources', 'limits', 'cpu'], remove: true, expected: '200m' }]);
   console.log(p);
+  const i2 = await indexRepo('/work/shared/scenarios/hpa-maxed-search-api/gitops');
+  const t2 = { kind: 'Deployment', name: 'search-api', namespace: 'search' };
+  const s2 = locateWorkload(i2, t2);
+  if ('error' in s2) throw new Error(s2.error);
+  const p2 = await proposeChanges(i2, s2, [{ target: { kind: 'HorizontalPodAutoscaler', name: 'search-api', namespace: 'search' }, path: ['spec', 'maxReplicas'], value: 12, expected: 6 }, { target: t2, path: [...container('search-api'), 'resources', 'limits', 'cpu'], value: '2' }]);
+  console.log('error' in p2 ? p2 : p2.diff, 'error' in p2 ? '' : p2.notes);
 });

@@ -9,7 +9,9 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export function sharedDir(): string {
   const dir = process.env.AEGIS_SHARED_DIR ?? path.resolve(PROJECT_ROOT, '../shared');
   if (!existsSync(path.join(dir, 'scenarios'))) {
-    throw new Error(`shared contract folder not found at ${dir}; check out ../shared beside the project or set AEGIS_SHARED_DIR`);
+    throw new Error(
+      `shared contract folder not found at ${dir}; check out ../shared beside the project or set AEGIS_SHARED_DIR`,
+    );
   }
   return dir;
 }

@@ -1,9 +1,17 @@
-// Where the shared, upstream-copied fixtures and the incident scenarios live (next to the repo).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// Where the shared, upstream-copied fixtures and the incident scenarios live: `../shared` beside
+// the checkout, or AEGIS_SHARED_DIR (as test/helpers/paths.ts). Missing means a loud failure,
+// never a vacuous pass over zero files.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const SHARED_DIR =
+  process.env.AEGIS_SHARED_DIR ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+if (!existsSync(join(SHARED_DIR, 'scenarios')) || !existsSync(join(SHARED_DIR, 'fixtures'))) {
+  throw new Error(
+    `shared fixtures not found at ${SHARED_DIR}; check out ../shared beside the project or set AEGIS_SHARED_DIR`,
+  );
+}
 export const ALERT_FIXTURES_DIR = join(SHARED_DIR, 'fixtures', 'alertmanager');
 export const KUBERNETES_FIXTURES_DIR = join(SHARED_DIR, 'fixtures', 'kubernetes');
 export const SCENARIOS_DIR = join(SHARED_DIR, 'scenarios');

@@ -56,9 +56,16 @@ describe('public scenarios (no LLM)', () => {
       expect(result.remediation.action).toBe('none');
     }
 
-    const checker = await exec(process.execPath, [path.join(scenariosDir, 'check.mjs'), caseDir, repo, resultFile], {
-      cwd: PROJECT_ROOT,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
+    const checker = await exec(
+      process.execPath,
+      [path.join(scenariosDir, 'check.mjs'), caseDir, repo, resultFile],
+      {
+        cwd: PROJECT_ROOT,
+      },
+    ).catch((error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }));
     expect(checker.stdout.trim().split('\n').at(-1)).toBe(`PASS ${name}`);
   });
 });
