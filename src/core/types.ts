@@ -112,6 +112,10 @@ export interface Evidence {
   /** Other workloads in the namespace (for "another workload runs that tag" reasoning). */
   siblings: { kind: WorkloadKind; name: string; images: Record<string, string> }[];
   storageClasses: string[];
+  /** The Argo CD Application that manages the workload, when the source can read it. */
+  argoApplication?: KubeObject;
+  /** Findings of other analyzers running in the cluster (k8sgpt `Result` objects). */
+  externalFindings: { source: 'k8sgpt'; kind: string; name: string; errors: string[] }[];
   /** Partial-evidence notes ("events: forbidden", "logs for x not available"). */
   notes: string[];
 }

@@ -114,6 +114,7 @@ export async function gatherEvidence(
     configMaps: namespaced?.configMaps ?? [],
     siblings: namespaced?.siblings ?? [],
     storageClasses,
+    externalFindings: [],
     notes: session.notes.map(redact),
   };
   return { incident: finalIncident(draft, workload), evidence };

@@ -10,7 +10,9 @@ export function isApplicationHead(apiVersion: string | undefined, kind: string |
 function helmOf(value: unknown): ArgoHelmSource | undefined {
   if (!isRecord(value)) return undefined;
   const helm: ArgoHelmSource = {
-    valueFiles: Array.isArray(value.valueFiles) ? value.valueFiles.map(str).filter((v) => v !== undefined) : [],
+    valueFiles: Array.isArray(value.valueFiles)
+      ? value.valueFiles.map(str).filter((v) => v !== undefined)
+      : [],
     parameters: Array.isArray(value.parameters)
       ? value.parameters.filter(isRecord).flatMap((p) => {
           const name = str(p.name);

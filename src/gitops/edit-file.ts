@@ -3,7 +3,7 @@
 // expected objects. Any difference — a broken file, another document touched, a value not set —
 // is an error, never a written file.
 import { parseAllDocuments } from 'yaml';
-import { type EmbeddedText, applyOp, embeddedText, type PrimitiveOp } from './edit-text.js';
+import { applyOp, type EmbeddedText, embeddedText, type PrimitiveOp } from './edit-text.js';
 import { deepEqual, getJs, isPlainObject, MISSING, pathToString, removeJs, setJs } from './js-path.js';
 import type { DocEdit, PathSeg } from './types.js';
 
@@ -44,7 +44,8 @@ function planSet(state: unknown, path: PathSeg[], value: unknown, ops: Primitive
   }
   if (Array.isArray(cur) && Array.isArray(value) && cur.length === value.length) {
     let next: Step = { state };
-    for (let i = 0; i < value.length && !('error' in next); i++) next = planSet(next.state, [...path, i], value[i], ops);
+    for (let i = 0; i < value.length && !('error' in next); i++)
+      next = planSet(next.state, [...path, i], value[i], ops);
     return next;
   }
   const curIsObj = typeof cur === 'object';
@@ -93,7 +94,10 @@ function editEmbedded(text: string, edits: DocEdit[]): string | { error: string 
   if (!first?.embedded) return text;
   const emb: EmbeddedText | { error: string } = embeddedText(text, first.doc, first.embedded);
   if ('error' in emb) return emb;
-  const after = editFile(emb.inner, edits.map((e) => ({ ...e, embedded: undefined, doc: 0 })));
+  const after = editFile(
+    emb.inner,
+    edits.map((e) => ({ ...e, embedded: undefined, doc: 0 })),
+  );
   if ('error' in after) return after;
   return emb.replace(after.after);
 }
@@ -128,7 +132,8 @@ export function editFile(before: string, edits: DocEdit[]): { after: string } | 
   }
   const afterDocs = parseDocs(text);
   if ('error' in afterDocs) return { error: `the edit would break the file: ${afterDocs.error}` };
-  if (afterDocs.length !== beforeDocs.length) return { error: 'the edit would change the number of documents' };
+  if (afterDocs.length !== beforeDocs.length)
+    return { error: 'the edit would change the number of documents' };
   for (const { doc, path } of embeddedPaths) {
     // The embedded text was verified on its own; carry its new string into the expected outer doc.
     expected[doc] = setJs(expected[doc], path, getJs(afterDocs[doc], path));
@@ -136,7 +141,11 @@ export function editFile(before: string, edits: DocEdit[]): { after: string } | 
   for (let i = 0; i < afterDocs.length; i++) {
     if (!deepEqual(afterDocs[i], expected[i])) {
       const touched = edits.some((e) => e.doc === i);
-      return { error: touched ? `document ${i} does not hold the expected values after the edit` : `the edit would change document ${i}` };
+      return {
+        error: touched
+          ? `document ${i} does not hold the expected values after the edit`
+          : `the edit would change document ${i}`,
+      };
     }
   }
   return { after: text };

@@ -1,6 +1,16 @@
 // Applies one primitive set/remove to one document of a YAML text by splicing at node ranges. The
 // caller (edit-file.ts) decomposes bigger changes into these and verifies the result.
-import { type Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, parseAllDocuments, visit } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
 import { nest, pathToString } from './js-path.js';
 import type { PathSeg } from './types.js';
 import { navigate } from './yaml-nav.js';
@@ -71,7 +81,9 @@ function spliceFor(text: string, doc: Document, op: PrimitiveOp): SpliceResult |
   const last = nav.steps[nav.steps.length - 1];
   if (op.op === 'remove') {
     if (nav.found < op.path.length || !last) return 'noop';
-    return isMap(last.parent) ? removePair(text, last.parent, last.index) : removeItem(text, last.parent, last.index);
+    return isMap(last.parent)
+      ? removePair(text, last.parent, last.index)
+      : removeItem(text, last.parent, last.index);
   }
   if (nav.found === op.path.length) {
     const node = nav.node;
@@ -80,7 +92,9 @@ function spliceFor(text: string, doc: Document, op: PrimitiveOp): SpliceResult |
       return fillEmpty(text, last.pair, op.value, style);
     }
     if (isScalar(node) && !isObj) return replaceScalar(text, node, op.value, Boolean(last?.parent.flow));
-    return { error: `${describe(op.path.length)} is a ${node === null ? 'null' : 'collection'}; cannot replace it in place` };
+    return {
+      error: `${describe(op.path.length)} is a ${node === null ? 'null' : 'collection'}; cannot replace it in place`,
+    };
   }
   const seg = op.path[nav.found] as PathSeg;
   const rest = op.path.slice(nav.found + 1);
@@ -95,7 +109,8 @@ function spliceFor(text: string, doc: Document, op: PrimitiveOp): SpliceResult |
     return insertPair(text, container, seg, nest(rest, op.value), style);
   }
   if (!isSeq(container)) return { error: `${describe(nav.found)} is not a list` };
-  if (typeof seg === 'number' && seg !== container.items.length) return { error: `${describe(nav.found + 1)} is out of range` };
+  if (typeof seg === 'number' && seg !== container.items.length)
+    return { error: `${describe(nav.found + 1)} is out of range` };
   const created = nest([seg, ...rest], op.value);
   return appendItem(text, container, Array.isArray(created) ? created[0] : created, style);
 }
@@ -117,7 +132,11 @@ export interface EmbeddedText {
   replace: (newInner: string) => string;
 }
 
-export function embeddedText(text: string, docIndex: number, path: PathSeg[]): EmbeddedText | { error: string } {
+export function embeddedText(
+  text: string,
+  docIndex: number,
+  path: PathSeg[],
+): EmbeddedText | { error: string } {
   const doc = parseDoc(text, docIndex);
   if ('error' in doc) return doc;
   const nav = navigate(doc, path, (i) => pathToString(path.slice(0, i)));
@@ -131,7 +150,9 @@ export function embeddedText(text: string, docIndex: number, path: PathSeg[]): E
   if (headerEnd <= 0 || headerEnd > end) return { error: `${pathToString(path)} has no content` };
   const content = text.slice(headerEnd, end);
   const lines = content.split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length),
+  );
   if (!Number.isFinite(indent)) return { error: `${pathToString(path)} is empty` };
   const inner = lines.map((l) => (l.trim() === '' ? '' : l.slice(indent))).join('\n');
   const pad = ' '.repeat(indent);

@@ -52,3 +52,17 @@ export async function gitDiff(pairs: TextPair[], context = 3): Promise<string> {
     await rm(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * The path of `root` inside its git work tree ('' at the top or outside git). `git apply` run in a
+ * subdirectory skips paths it reads as outside that directory, so callers must say how to apply.
+ */
+export async function gitPrefix(root: string): Promise<string> {
+  try {
+    return (await createGit(root, { timeoutMs: 10_000 }).raw(['rev-parse', '--show-prefix']))
+      .trim()
+      .replace(/\/$/, '');
+  } catch {
+    return '';
+  }
+}

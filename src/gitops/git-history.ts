@@ -63,7 +63,11 @@ function imagesInDoc(doc: unknown, sel: ImageSelector, kustomization: boolean): 
   // Helm values: `repository` + `tag` maps.
   const walk = (v: unknown) => {
     if (!isPlainObject(v)) return;
-    if (typeof v.repository === 'string' && v.tag !== undefined && (sel.image === undefined || v.repository === sel.image)) {
+    if (
+      typeof v.repository === 'string' &&
+      v.tag !== undefined &&
+      (sel.image === undefined || v.repository === sel.image)
+    ) {
       out.push(`${v.repository}:${String(v.tag)}`);
     }
     for (const child of Object.values(v)) walk(child);
@@ -97,7 +101,9 @@ export async function previousImagesFromGit(
   } catch {
     return [];
   }
-  const current = new Set(imagesInText(await readFile(path.join(root, file), 'utf8').catch(() => ''), rel, sel));
+  const current = new Set(
+    imagesInText(await readFile(path.join(root, file), 'utf8').catch(() => ''), rel, sel),
+  );
   const out: string[] = [];
   for (const commit of log.split('\n').filter(Boolean)) {
     let text: string;

@@ -26,7 +26,11 @@ export function sourceBase(source: number): PathSeg[] {
   return source < 0 ? ['spec', 'source'] : ['spec', 'sources', source];
 }
 
-export async function valuesLocations(source: HelmSource, files: RepoFiles, notes: string[]): Promise<ValuesLocation[]> {
+export async function valuesLocations(
+  source: HelmSource,
+  files: RepoFiles,
+  notes: string[],
+): Promise<ValuesLocation[]> {
   const out: ValuesLocation[] = [];
   const app = source.app;
   const src = app.sources.find((s) => s.index === source.source);
@@ -35,14 +39,35 @@ export async function valuesLocations(source: HelmSource, files: RepoFiles, note
   if (helm && helm.parameters.length > 0) {
     const params: Record<string, string> = {};
     for (const p of helm.parameters) params[p.name] = p.value;
-    out.push({ file: app.file, doc: app.doc, base: [...base, 'parameters'], values: params, kind: 'parameters', chartDefault: false });
+    out.push({
+      file: app.file,
+      doc: app.doc,
+      base: [...base, 'parameters'],
+      values: params,
+      kind: 'parameters',
+      chartDefault: false,
+    });
   }
   if (helm?.valuesObject !== undefined) {
-    out.push({ file: app.file, doc: app.doc, base: [...base, 'valuesObject'], values: helm.valuesObject, kind: 'valuesObject', chartDefault: false });
+    out.push({
+      file: app.file,
+      doc: app.doc,
+      base: [...base, 'valuesObject'],
+      values: helm.valuesObject,
+      kind: 'valuesObject',
+      chartDefault: false,
+    });
   }
   if (helm?.values !== undefined) {
     try {
-      out.push({ file: app.file, doc: app.doc, base: [...base, 'values'], values: parse(helm.values), kind: 'values', chartDefault: false });
+      out.push({
+        file: app.file,
+        doc: app.doc,
+        base: [...base, 'values'],
+        values: parse(helm.values),
+        kind: 'values',
+        chartDefault: false,
+      });
     } catch {
       notes.push(`${app.file}: helm.values of Application ${app.name} does not parse`);
     }
@@ -58,7 +83,15 @@ export async function valuesLocations(source: HelmSource, files: RepoFiles, note
   }
   if (chartDefault !== undefined) {
     const docs = await files.docs(chartDefault);
-    if (Array.isArray(docs)) out.push({ file: chartDefault, doc: 0, base: [], values: docs[0] ?? {}, kind: 'file', chartDefault: true });
+    if (Array.isArray(docs))
+      out.push({
+        file: chartDefault,
+        doc: 0,
+        base: [],
+        values: docs[0] ?? {},
+        kind: 'file',
+        chartDefault: true,
+      });
     else notes.push(docs.error);
   }
   return out;

@@ -14,7 +14,9 @@ export function findIndex(list: unknown[], seg: PathSeg): number {
   if (typeof seg === 'number') return seg < list.length ? seg : -1;
   if (typeof seg === 'string') return -1;
   return list.findIndex(
-    (el) => isPlainObject(el) && Object.entries(seg.match).every(([k, v]) => el[k] !== undefined && String(el[k]) === v),
+    (el) =>
+      isPlainObject(el) &&
+      Object.entries(seg.match).every(([k, v]) => el[k] !== undefined && String(el[k]) === v),
   );
 }
 
@@ -86,11 +88,15 @@ export function removeJs(root: unknown, path: PathSeg[]): unknown {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]))
+    );
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return Number.isNaN(a) && Number.isNaN(b);
@@ -101,8 +107,12 @@ export function pathToString(path: PathSeg[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof seg === 'string') out += /^[A-Za-z0-9_$-]+$/.test(seg) ? `${out ? '.' : ''}${seg}` : `[${JSON.stringify(seg)}]`;
-    else out += `[${Object.entries(seg.match).map(([k, v]) => `${k}=${v}`).join(',')}]`;
+    else if (typeof seg === 'string')
+      out += /^[A-Za-z0-9_$-]+$/.test(seg) ? `${out ? '.' : ''}${seg}` : `[${JSON.stringify(seg)}]`;
+    else
+      out += `[${Object.entries(seg.match)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}]`;
   }
   return out;
 }

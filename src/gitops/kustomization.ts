@@ -13,7 +13,11 @@ export function isKustomizationFile(file: string): boolean {
 }
 
 export function isRemote(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes('?ref=');
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) ||
+    ref.includes('?ref=')
+  );
 }
 
 /** `dir`-relative reference → repo-relative path ('' for the root); undefined when it leaves the repo. */
@@ -30,7 +34,15 @@ function strings(value: unknown): string[] {
 function target(value: unknown): PatchTarget | undefined {
   if (!isRecord(value)) return undefined;
   const out: PatchTarget = {};
-  for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+  for (const key of [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector',
+  ] as const) {
     const v = str(value[key]);
     if (v !== undefined) out[key] = v;
   }
@@ -39,7 +51,12 @@ function target(value: unknown): PatchTarget | undefined {
 
 function patchesOf(dir: string, js: Record<string, unknown>, notes: string[]): KustomizePatch[] {
   const out: KustomizePatch[] = [];
-  const add = (field: KustomizePatch['field'], entry: number, ref: string | undefined, t: PatchTarget | undefined) => {
+  const add = (
+    field: KustomizePatch['field'],
+    entry: number,
+    ref: string | undefined,
+    t: PatchTarget | undefined,
+  ) => {
     const patch: KustomizePatch = { field, entry, inline: ref === undefined };
     if (ref !== undefined) {
       const file = resolveRef(dir, ref);
@@ -56,7 +73,8 @@ function patchesOf(dir: string, js: Record<string, unknown>, notes: string[]): K
   smp.forEach((entry, i) => {
     const text = str(entry);
     // An entry is either a file name or an inline patch document.
-    if (text !== undefined) add('patchesStrategicMerge', i, text.includes('\n') ? undefined : text, undefined);
+    if (text !== undefined)
+      add('patchesStrategicMerge', i, text.includes('\n') ? undefined : text, undefined);
   });
   const json = Array.isArray(js.patchesJson6902) ? js.patchesJson6902 : [];
   json.forEach((entry, i) => {

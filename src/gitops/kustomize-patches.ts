@@ -34,7 +34,10 @@ function nameMatches(pattern: string, names: string[]): boolean {
 }
 
 function selectorMatches(selector: string, labels: Record<string, string>): boolean | undefined {
-  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = selector
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const term of terms) {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m?.[1] || !m[2]) return undefined;
@@ -47,16 +50,25 @@ function selectorMatches(selector: string, labels: Record<string, string>): bool
 export function targetMatches(target: PatchTarget, obj: ObjectNames): boolean {
   if (target.kind !== undefined && target.kind !== obj.kind) return false;
   if (target.name !== undefined && !nameMatches(target.name, obj.names)) return false;
-  if (target.labelSelector !== undefined && selectorMatches(target.labelSelector, obj.labels) === false) return false;
+  if (target.labelSelector !== undefined && selectorMatches(target.labelSelector, obj.labels) === false)
+    return false;
   return true;
 }
 
 function isOpList(value: unknown): boolean {
-  return Array.isArray(value) && value.length > 0 && value.every((op) => isPlainObject(op) && typeof op.op === 'string');
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((op) => isPlainObject(op) && typeof op.op === 'string')
+  );
 }
 
 /** Every patch document of `k`, parsed. Unreadable patches become notes. */
-export async function loadPatchDocs(k: Kustomization, files: RepoFiles, notes: string[]): Promise<PatchDoc[]> {
+export async function loadPatchDocs(
+  k: Kustomization,
+  files: RepoFiles,
+  notes: string[],
+): Promise<PatchDoc[]> {
   const out: PatchDoc[] = [];
   const kDocs = await files.docs(k.file);
   const kJs = Array.isArray(kDocs) ? kDocs[0] : undefined;
@@ -74,7 +86,10 @@ export async function loadPatchDocs(k: Kustomization, files: RepoFiles, notes: s
       });
       continue;
     }
-    const embedded: PathSeg[] = patch.field === 'patchesStrategicMerge' ? [patch.field, patch.entry] : [patch.field, patch.entry, 'patch'];
+    const embedded: PathSeg[] =
+      patch.field === 'patchesStrategicMerge'
+        ? [patch.field, patch.entry]
+        : [patch.field, patch.entry, 'patch'];
     const text = getJs(kJs, embedded);
     if (typeof text !== 'string') continue;
     let content: unknown;

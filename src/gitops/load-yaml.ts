@@ -1,7 +1,7 @@
 // Reading YAML files for the index: the fast scanner first, the full parser when the scanner does not
 // vouch for the text. Parse errors become one line (`line N: message`) for the skipped list.
 import { parseAllDocuments } from 'yaml';
-import { type DocHead, scanYaml } from './scan-yaml.js';
+import { type DocHead, scanYaml, scanYamlValues } from './scan-yaml.js';
 
 export type Loaded = { heads: DocHead[] } | { error: string };
 
@@ -12,6 +12,12 @@ export function loadHeads(text: string): Loaded {
   const parsed = parseFull(text);
   if ('error' in parsed) return parsed;
   return { heads: parsed.docs.map(headOf) };
+}
+
+/** Every document as plain JS: the fast scanner when it vouches for the text, else the full parser. */
+export function loadValues(text: string): { docs: unknown[] } | { error: string } {
+  const fast = scanYamlValues(text);
+  return fast ? { docs: fast } : parseFull(text);
 }
 
 /** Every document as plain JS, or the first parse error. */
@@ -25,7 +31,9 @@ export function parseFull(text: string): { docs: unknown[] } | { error: string }
     try {
       docs.push(doc.toJS({ maxAliasCount: 1000 }));
     } catch (error: unknown) {
-      return { error: error instanceof Error ? error.message.split('\n')[0] ?? 'invalid YAML' : String(error) };
+      return {
+        error: error instanceof Error ? (error.message.split('\n')[0] ?? 'invalid YAML') : String(error),
+      };
     }
   }
   return { docs };

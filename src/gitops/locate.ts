@@ -2,8 +2,9 @@
 // one base, two clusters) are narrowed by namespace, then by Argo CD Application destination, then by
 // a cluster hint matching a path segment or destination; what is still ambiguous is an error that
 // names the candidates, because guessing the wrong environment is worse than no patch.
-import { objectKey } from './produce.js';
+
 import { helmSourceOf, releaseMatches } from './helm-releases.js';
+import { objectKey } from './produce.js';
 import type { ObjectRef, ProducedObject, RepoIndex, WorkloadSource } from './types.js';
 
 export interface LocateHints {
@@ -26,7 +27,10 @@ function fromProduced(p: ProducedObject, target: ObjectRef): Candidate | undefin
   if (!p.origin) return undefined;
   const notes: string[] = [];
   const app = p.apps.length === 1 ? p.apps[0] : undefined;
-  if (p.apps.length > 1) notes.push(`${p.root || '.'} is deployed by ${p.apps.length} Applications: ${p.apps.map((a) => a.name).join(', ')}`);
+  if (p.apps.length > 1)
+    notes.push(
+      `${p.root || '.'} is deployed by ${p.apps.length} Applications: ${p.apps.map((a) => a.name).join(', ')}`,
+    );
   const base = { target, notes, doc: p.origin, root: p.root, ...(app ? { app } : {}) };
   const source: WorkloadSource =
     p.via === 'kustomize' ? { ...base, type: 'kustomize', chain: p.chain } : { ...base, type: 'plain' };
@@ -71,7 +75,10 @@ function dedupe(cands: Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return cands.filter((c) => {
     const s = c.source;
-    const key = s.type === 'helm' ? `helm:${s.app.file}:${s.app.doc}:${s.source}` : `${s.type}:${s.root}:${s.doc.file}:${s.doc.doc}:${c.namespace}`;
+    const key =
+      s.type === 'helm'
+        ? `helm:${s.app.file}:${s.app.doc}:${s.source}`
+        : `${s.type}:${s.root}:${s.doc.file}:${s.doc.doc}:${c.namespace}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -91,7 +98,12 @@ export function locateWorkload(
   let cands = produced.map((p) => fromProduced(p, target)).filter((c): c is Candidate => c !== undefined);
   if (cands.length === 0) cands = helmCandidates(index, target);
   if (cands.length === 0) {
-    const skipped = index.skipped.length ? ` (${index.skipped.length} unparseable file(s) skipped: ${index.skipped.map((s) => s.file).join(', ')})` : '';
+    const skipped = index.skipped.length
+      ? ` (${index.skipped.length} unparseable file(s) skipped: ${index.skipped
+          .slice(0, 5)
+          .map((s) => s.file)
+          .join(', ')}${index.skipped.length > 5 ? ', ...' : ''})`
+      : '';
     return { error: `no document in the repository produces ${describe(target)}${skipped}` };
   }
   if (target.namespace !== undefined) {
@@ -100,10 +112,15 @@ export function locateWorkload(
     if (exact.length > 0) cands = exact;
     else if (unset.length > 0) {
       cands = unset;
-      for (const c of cands) c.source.notes.push(`the repository sets no namespace for ${target.kind}/${target.name}; assumed ${target.namespace}`);
+      for (const c of cands)
+        c.source.notes.push(
+          `the repository sets no namespace for ${target.kind}/${target.name}; assumed ${target.namespace}`,
+        );
     } else {
       const seen = [...new Set(cands.map((c) => c.namespace))].join(', ');
-      return { error: `${target.kind}/${target.name} is in the repository only for namespace(s) ${seen}, not ${target.namespace}` };
+      return {
+        error: `${target.kind}/${target.name} is in the repository only for namespace(s) ${seen}, not ${target.namespace}`,
+      };
     }
   }
   cands = dedupe(cands);
@@ -112,7 +129,12 @@ export function locateWorkload(
   if (cands.length > 1 && preferRoot !== undefined) cands = narrow(cands, (c) => c.paths[0] === preferRoot);
   const cluster = hints.cluster;
   if (cands.length > 1 && cluster) {
-    cands = narrow(cands, (c) => segmentsMatch(c.paths, cluster) || c.destinations.some((d) => d === cluster || d.includes(`//${cluster}`)));
+    cands = narrow(
+      cands,
+      (c) =>
+        segmentsMatch(c.paths, cluster) ||
+        c.destinations.some((d) => d === cluster || d.includes(`//${cluster}`)),
+    );
   }
   const [only] = cands;
   if (cands.length === 1 && only) return only.source;

@@ -26,7 +26,12 @@ export function parseObjects(text: string, defaultNamespace?: string): Map<strin
     const meta = isPlainObject(js.metadata) ? js.metadata : {};
     if (typeof js.kind !== 'string' || typeof meta.name !== 'string') return;
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : defaultNamespace;
-    const o: RenderedObject = { kind: js.kind, name: meta.name, object: js, ...(namespace ? { namespace } : {}) };
+    const o: RenderedObject = {
+      kind: js.kind,
+      name: meta.name,
+      object: js,
+      ...(namespace ? { namespace } : {}),
+    };
     out.set(objectId(o), o);
   };
   for (const doc of parseAllDocuments(text)) {

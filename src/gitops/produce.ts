@@ -3,7 +3,7 @@
 // Applications that deploy them. Helm releases are matched by name at lookup time (locate.ts)
 // because their object names only exist after templating.
 import path from 'node:path';
-import { resolveRef, isRemote } from './kustomization.js';
+import { isRemote, resolveRef } from './kustomization.js';
 import type { ArgoApplication, IndexedDoc, Kustomization, ProducedObject } from './types.js';
 
 const CLUSTER_SCOPED = new Set([
@@ -112,7 +112,12 @@ function expander(input: ProduceInput) {
   return expand;
 }
 
-function addProduced(map: Map<string, ProducedObject[]>, base: Omit<ProducedObject, 'namespace' | 'apps'>, ns: string | undefined, apps: ArgoApplication[]) {
+function addProduced(
+  map: Map<string, ProducedObject[]>,
+  base: Omit<ProducedObject, 'namespace' | 'apps'>,
+  ns: string | undefined,
+  apps: ArgoApplication[],
+) {
   const key = objectKey(base.kind, base.name);
   const list = map.get(key) ?? [];
   const withNs = (namespace: string | undefined, forApps: ArgoApplication[]): ProducedObject =>
@@ -153,7 +158,12 @@ export function computeProduced(input: ProduceInput): Produced {
     for (const f of expanded.files) pushRoot(rootsByFile, f, k.dir);
     for (const o of expanded.outputs) {
       const kind = o.doc.kind ?? '';
-      addProduced(produced, { kind, name: o.name, via: 'kustomize', origin: o.doc, root: k.dir, chain: o.chain }, o.namespace, apps);
+      addProduced(
+        produced,
+        { kind, name: o.name, via: 'kustomize', origin: o.doc, root: k.dir, chain: o.chain },
+        o.namespace,
+        apps,
+      );
     }
   }
   const kustomizeDirs = new Set(input.kustomizations.map((k) => k.dir));
@@ -165,7 +175,12 @@ export function computeProduced(input: ProduceInput): Produced {
     pushRoot(rootsByFile, file, dir);
     for (const doc of docs) {
       if (doc.kind === undefined || doc.name === undefined) continue;
-      addProduced(produced, { kind: doc.kind, name: doc.name, via: 'plain', origin: doc, root: dir, chain: [] }, doc.namespace, apps);
+      addProduced(
+        produced,
+        { kind: doc.kind, name: doc.name, via: 'plain', origin: doc, root: dir, chain: [] },
+        doc.namespace,
+        apps,
+      );
     }
   }
   return { produced, rootsByFile };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { FieldChange } from '../core/types.js';
 import { editFile } from './edit-file.js';
-import { gitDiff } from './git-diff.js';
+import { gitDiff, gitPrefix } from './git-diff.js';
 import { pathToString } from './js-path.js';
 import { checkBlastRadius } from './render-check.js';
 import { execRenderer, type Renderer } from './renderer.js';
@@ -23,7 +23,13 @@ export interface ProposeOptions {
 }
 
 function row(e: DocEdit): FieldChange {
-  return { file: e.file, resource: e.resource, field: e.field, from: e.from, to: e.op === 'remove' ? '(removed)' : e.value };
+  return {
+    file: e.file,
+    resource: e.resource,
+    field: e.field,
+    from: e.from,
+    to: e.op === 'remove' ? '(removed)' : e.value,
+  };
 }
 
 function byFile(edits: DocEdit[]): Map<string, DocEdit[]> {
@@ -39,11 +45,19 @@ export async function proposeChanges(
   opts: ProposeOptions = {},
 ): Promise<GitopsProposal | { error: string }> {
   if (changes.length === 0) return { error: 'no changes to propose' };
-  const ctx: ResolveContext = { index, files: repoFiles(index.root), notes: [...source.notes], overlay: { patches: new Map() } };
+  const ctx: ResolveContext = {
+    index,
+    files: repoFiles(index.root),
+    notes: [...source.notes],
+    overlay: { patches: new Map() },
+  };
   const edits: DocEdit[] = [];
   for (const change of changes) {
     const r = await resolveChange(ctx, source, change);
-    if ('error' in r) return { error: `${change.target.kind}/${change.target.name} ${pathToString(change.path)}: ${r.error}` };
+    if ('error' in r)
+      return {
+        error: `${change.target.kind}/${change.target.name} ${pathToString(change.path)}: ${r.error}`,
+      };
     edits.push(...r.edits);
   }
   const overlay = await overlayEdits(ctx);
@@ -56,9 +70,15 @@ export async function proposeChanges(
     if ('error' in result) return { error: `${file}: ${result.error}` };
     if (result.after !== before) fileEdits.push({ file, before, after: result.after });
   }
-  if (fileEdits.length === 0) return { error: 'the repository already holds the requested values; nothing to change' };
+  if (fileEdits.length === 0)
+    return { error: 'the repository already holds the requested values; nothing to change' };
   const diff = await gitDiff(fileEdits);
   const notes = [...new Set(ctx.notes)];
+  const prefix = await gitPrefix(index.root);
+  if (prefix)
+    notes.push(
+      `the checkout is the folder ${prefix} of a git repository: apply the diff there with git apply --directory=${prefix}`,
+    );
   let renderedDiff: string | undefined;
   if (opts.render !== false) {
     const check = await checkBlastRadius(index, changes, fileEdits, opts.renderer ?? execRenderer());
@@ -81,7 +101,8 @@ export async function writeProposal(root: string, proposal: Pick<GitopsProposal,
   for (const e of proposal.edits) {
     const target = path.join(root, e.file);
     const current = await readFile(target, 'utf8').catch(() => undefined);
-    if (current !== e.before) throw new UserError(`${e.file} changed since the patch was computed`, 'run the diagnosis again');
+    if (current !== e.before)
+      throw new UserError(`${e.file} changed since the patch was computed`, 'run the diagnosis again');
   }
   for (const e of proposal.edits) {
     const target = path.join(root, e.file);

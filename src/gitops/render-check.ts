@@ -1,17 +1,17 @@
 // Blast-radius check: render every unit that reads an edited file before and after the edit and
 // accept only differences in the intended objects at the intended paths, with the intended values.
 // No kubectl/helm → the render is skipped with a note (plain YAML is still compared directly).
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { gitDiff } from './git-diff.js';
-import { concretePath } from './kustomize-patches.js';
 import { deepEqual, getJs, isPlainObject, MISSING, pathToString, sameValue } from './js-path.js';
+import { concretePath } from './kustomize-patches.js';
 import { diffPaths, isPrefix, objectId, parseObjects, type RenderedObject } from './object-diff.js';
 import { renderHelm } from './render-helm.js';
-import type { Renderer } from './renderer.js';
 import { type RenderUnit, renderUnits } from './render-units.js';
+import type { Renderer } from './renderer.js';
 import type { FileEdit, ObjectChange, RepoIndex } from './types.js';
 
 export interface RenderCheck {
@@ -24,32 +24,57 @@ type Objects = Map<string, RenderedObject>;
 
 function isTarget(o: RenderedObject, c: ObjectChange): boolean {
   const ns = c.target.namespace;
-  return o.kind === c.target.kind && o.name === c.target.name && (ns === undefined || o.namespace === undefined || o.namespace === ns);
+  return (
+    o.kind === c.target.kind &&
+    o.name === c.target.name &&
+    (ns === undefined || o.namespace === undefined || o.namespace === ns)
+  );
 }
 
 /** Problems with one changed target object, or undefined when only the intended paths changed as intended. */
-function checkTarget(before: RenderedObject, after: RenderedObject, changes: ObjectChange[]): string | undefined {
-  const allowed = changes.map((c) => concretePath(c.remove ? before.object : after.object, c.path) ?? concretePath(before.object, c.path) ?? []);
+function checkTarget(
+  before: RenderedObject,
+  after: RenderedObject,
+  changes: ObjectChange[],
+): string | undefined {
+  const allowed = changes.map(
+    (c) =>
+      concretePath(c.remove ? before.object : after.object, c.path) ??
+      concretePath(before.object, c.path) ??
+      [],
+  );
   for (const d of diffPaths(before.object, after.object)) {
-    if (!allowed.some((a) => a.length > 0 && (isPrefix(a, d) || isPrefix(d, a)))) return `it would also change ${d.join('.')}`;
+    if (!allowed.some((a) => a.length > 0 && (isPrefix(a, d) || isPrefix(d, a))))
+      return `it would also change ${d.join('.')}`;
   }
   for (const c of changes) {
     const got = getJs(after.object, c.path);
-    if (c.remove ? got !== MISSING : !(isPlainObject(c.value) ? deepEqual(got, c.value) : sameValue(got, c.value))) {
+    if (
+      c.remove
+        ? got !== MISSING
+        : !(isPlainObject(c.value) ? deepEqual(got, c.value) : sameValue(got, c.value))
+    ) {
       return `the rendered ${pathToString(c.path)} is ${got === MISSING ? 'absent' : JSON.stringify(got)}, not ${c.remove ? 'absent' : JSON.stringify(c.value)}`;
     }
   }
   return undefined;
 }
 
-function compare(label: string, before: Objects, after: Objects, changes: ObjectChange[], changed: [RenderedObject, RenderedObject][]): string | undefined {
+function compare(
+  label: string,
+  before: Objects,
+  after: Objects,
+  changes: ObjectChange[],
+  changed: [RenderedObject, RenderedObject][],
+): string | undefined {
   for (const id of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(id);
     const a = after.get(id);
     if (!b || !a) return `${label}: the edit would ${b ? 'remove' : 'add'} ${id}`;
     if (deepEqual(b.object, a.object)) continue;
     const mine = changes.filter((c) => isTarget(a, c));
-    if (mine.length === 0) return `${label}: the edit would also change ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`;
+    if (mine.length === 0)
+      return `${label}: the edit would also change ${a.kind}/${a.name}${a.namespace ? ` in ${a.namespace}` : ''}`;
     const problem = checkTarget(b, a, mine);
     if (problem) return `${label}: ${a.kind}/${a.name}: ${problem}`;
     changed.push([b, a]);
@@ -58,48 +83,100 @@ function compare(label: string, before: Objects, after: Objects, changes: Object
 }
 
 async function renderUnit(unit: RenderUnit, root: string, renderer: Renderer): Promise<Objects> {
-  if (unit.type === 'kustomize') return parseObjects(await renderer.kustomize(path.join(root, unit.dir)), unit.namespace);
-  if (unit.type === 'helm') return parseObjects(await renderHelm(unit.release, root, renderer), unit.release.namespace);
+  if (unit.type === 'kustomize')
+    return parseObjects(await renderer.kustomize(path.join(root, unit.dir)), unit.namespace);
+  if (unit.type === 'helm')
+    return parseObjects(await renderHelm(unit.release, root, renderer), unit.release.namespace);
   return parseObjects(await readFile(path.join(root, unit.file), 'utf8'), unit.namespace);
 }
 
-async function copyCheckout(root: string, edits: FileEdit[]): Promise<string> {
+/**
+ * The directories the units read, outermost only. Copying the whole checkout for every proposal
+ * costs seconds on a large monorepo; a kustomize root reads its own tree plus the files it pulls
+ * in (bases, patches), which the index already knows through rootsByFile.
+ */
+function unitDirs(index: RepoIndex, units: RenderUnit[], edits: FileEdit[]): string[] | undefined {
+  const dirs = new Set<string>(edits.map((e) => path.posix.dirname(e.file)));
+  for (const unit of units) {
+    if (unit.type === 'helm') return undefined;
+    if (unit.type === 'plain') continue;
+    dirs.add(unit.dir);
+    for (const [file, roots] of index.rootsByFile) {
+      if (roots.includes(unit.dir)) dirs.add(path.posix.dirname(file));
+    }
+  }
+  const sorted = [...dirs].map((d) => (d === '.' ? '' : d)).sort();
+  if (sorted.includes('')) return undefined;
+  return sorted.filter((d, i) => !sorted.slice(0, i).some((outer) => d.startsWith(`${outer}/`)));
+}
+
+async function copyCheckout(index: RepoIndex, units: RenderUnit[], edits: FileEdit[]): Promise<string> {
+  const root = index.root;
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-render-'));
   const copy = path.join(tmp, 'repo');
-  await cp(root, copy, { recursive: true, filter: (src) => !['.git', 'node_modules'].includes(path.basename(src)) });
-  for (const e of edits) await writeFile(path.join(copy, e.file), e.after);
+  const filter = (src: string) => !['.git', 'node_modules'].includes(path.basename(src));
+  const dirs = unitDirs(index, units, edits);
+  if (dirs === undefined) {
+    await cp(root, copy, { recursive: true, filter });
+  } else {
+    for (const dir of dirs) await cp(path.join(root, dir), path.join(copy, dir), { recursive: true, filter });
+  }
+  for (const e of edits) {
+    await mkdir(path.dirname(path.join(copy, e.file)), { recursive: true });
+    await writeFile(path.join(copy, e.file), e.after);
+  }
   return copy;
 }
 
-export async function checkBlastRadius(index: RepoIndex, changes: ObjectChange[], edits: FileEdit[], renderer: Renderer): Promise<RenderCheck> {
+export async function checkBlastRadius(
+  index: RepoIndex,
+  changes: ObjectChange[],
+  edits: FileEdit[],
+  renderer: Renderer,
+): Promise<RenderCheck> {
   const notes: string[] = [];
   const units = renderUnits(index, edits);
   const hasKubectl = units.some((u) => u.type === 'kustomize') && (await renderer.hasKustomize());
   const hasHelm = units.some((u) => u.type === 'helm') && (await renderer.hasHelm());
   const runnable = units.filter((u) => u.type === 'plain' || (u.type === 'kustomize' ? hasKubectl : hasHelm));
-  if (units.some((u) => u.type === 'kustomize') && !hasKubectl) notes.push('kubectl not found: kustomize render check skipped');
-  if (units.some((u) => u.type === 'helm') && !hasHelm) notes.push('helm not found: Helm render check skipped');
+  if (units.some((u) => u.type === 'kustomize') && !hasKubectl)
+    notes.push('kubectl not found: kustomize render check skipped');
+  if (units.some((u) => u.type === 'helm') && !hasHelm)
+    notes.push('helm not found: Helm render check skipped');
   if (runnable.length === 0) return { notes };
-  const copy = await copyCheckout(index.root, edits);
+  const copy = await copyCheckout(index, runnable, edits);
   const changed: [RenderedObject, RenderedObject][] = [];
   let checkedAll = runnable.length === units.length;
   try {
     for (const unit of runnable) {
-      const label = unit.type === 'kustomize' ? `kustomize ${unit.dir || '.'}` : unit.type === 'helm' ? `helm ${unit.release.releaseName}` : unit.file;
-      let before: Objects;
-      try {
-        before = await renderUnit(unit, index.root, renderer);
-      } catch (error: unknown) {
-        notes.push(`${label}: render before the change failed, check skipped (${error instanceof Error ? error.message : String(error)})`);
+      const label =
+        unit.type === 'kustomize'
+          ? `kustomize ${unit.dir || '.'}`
+          : unit.type === 'helm'
+            ? `helm ${unit.release.releaseName}`
+            : unit.file;
+      // Both renders are independent processes: run them side by side.
+      const [rendered, renderedAfter] = await Promise.allSettled([
+        renderUnit(unit, index.root, renderer),
+        renderUnit(unit, copy, renderer),
+      ]);
+      if (rendered.status === 'rejected') {
+        const error: unknown = rendered.reason;
+        notes.push(
+          `${label}: render before the change failed, check skipped (${error instanceof Error ? error.message : String(error)})`,
+        );
         checkedAll = false;
         continue;
       }
-      let after: Objects;
-      try {
-        after = await renderUnit(unit, copy, renderer);
-      } catch (error: unknown) {
-        return { notes, error: `${label}: the edited manifests do not render (${error instanceof Error ? error.message : String(error)})` };
+      if (renderedAfter.status === 'rejected') {
+        const error: unknown = renderedAfter.reason;
+        return {
+          notes,
+          error: `${label}: the edited manifests do not render (${error instanceof Error ? error.message : String(error)})`,
+        };
       }
+      const before: Objects = rendered.value;
+      const after: Objects = renderedAfter.value;
       const problem = compare(label, before, after, changes, changed);
       if (problem) return { notes, error: problem };
       const how = unit.type === 'plain' ? 'documents compared' : 'rendered';
@@ -111,9 +188,16 @@ export async function checkBlastRadius(index: RepoIndex, changes: ObjectChange[]
   const missing = changes.filter((c) => !changed.some(([, a]) => isTarget(a, c)));
   if (missing.length > 0 && checkedAll) {
     const c = missing[0] as ObjectChange;
-    return { notes, error: `the rendered ${c.target.kind}/${c.target.name} did not change; the edit does not reach the live object` };
+    return {
+      notes,
+      error: `the rendered ${c.target.kind}/${c.target.name} did not change; the edit does not reach the live object`,
+    };
   }
-  const pairs = changed.map(([b, a]) => ({ file: `rendered/${objectId(a)}.yaml`, before: stringify(b.object), after: stringify(a.object) }));
+  const pairs = changed.map(([b, a]) => ({
+    file: `rendered/${objectId(a)}.yaml`,
+    before: stringify(b.object),
+    after: stringify(a.object),
+  }));
   const renderedDiff = await gitDiff(pairs, 2);
   return { notes, ...(renderedDiff ? { renderedDiff } : {}) };
 }

@@ -12,7 +12,10 @@ import type { HelmRelease } from './types.js';
 export async function renderHelm(release: HelmRelease, root: string, renderer: Renderer): Promise<string> {
   // Re-read the Application from this tree: an edit may have changed its parameters or values.
   const parsed = parseFull(await readFile(path.join(root, release.app.file), 'utf8'));
-  const app = 'docs' in parsed ? parseApplication(release.app.file, release.app.doc, parsed.docs[release.app.doc]) : undefined;
+  const app =
+    'docs' in parsed
+      ? parseApplication(release.app.file, release.app.doc, parsed.docs[release.app.doc])
+      : undefined;
   const helm = app?.sources.find((s) => s.index === release.source.index)?.helm;
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-helm-'));
   try {

@@ -10,7 +10,9 @@ export type RenderUnit =
 
 function appNamespace(index: RepoIndex, dir: string): string | undefined {
   const namespaces = new Set(
-    index.applications.filter((a) => a.sources.some((s) => s.path === dir)).map((a) => a.destination.namespace),
+    index.applications
+      .filter((a) => a.sources.some((s) => s.path === dir))
+      .map((a) => a.destination.namespace),
   );
   return namespaces.size === 1 ? [...namespaces][0] : undefined;
 }
@@ -26,11 +28,13 @@ export function renderUnits(index: RepoIndex, edits: FileEdit[]): RenderUnit[] {
   const kustomizeDirs = new Set(index.kustomizations.map((k) => k.dir));
   for (const { file } of edits) {
     const releases = index.releases.filter((r) => r.valueFiles.includes(file) || r.app.file === file);
-    for (const r of releases) push(`helm:${r.app.file}:${r.app.doc}:${r.source.index}`, { type: 'helm', release: r });
+    for (const r of releases)
+      push(`helm:${r.app.file}:${r.app.doc}:${r.source.index}`, { type: 'helm', release: r });
     if (releases.length > 0) continue;
     for (const root of index.rootsByFile.get(file) ?? []) {
       const namespace = appNamespace(index, root);
-      if (kustomizeDirs.has(root)) push(`k:${root}`, { type: 'kustomize', dir: root, ...(namespace ? { namespace } : {}) });
+      if (kustomizeDirs.has(root))
+        push(`k:${root}`, { type: 'kustomize', dir: root, ...(namespace ? { namespace } : {}) });
       else push(`p:${file}`, { type: 'plain', file, ...(namespace ? { namespace } : {}) });
     }
   }

@@ -30,12 +30,17 @@ export interface RendererOptions {
 
 function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) {
-        const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
-        reject(new Error(`${cmd} ${args[0] ?? ''}: ${detail}`));
-      } else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
+          reject(new Error(`${cmd} ${args[0] ?? ''}: ${detail}`));
+        } else resolve(stdout);
+      },
+    );
   });
 }
 

@@ -41,7 +41,14 @@ export function resourceOf(change: ObjectChange): string {
 }
 
 /** A DocEdit for `change` at `path` in one document; `current` is that document as JS. */
-export function editAt(file: string, doc: number, path: PathSeg[], change: ObjectChange, current: unknown, embedded?: PathSeg[]): DocEdit {
+export function editAt(
+  file: string,
+  doc: number,
+  path: PathSeg[],
+  change: ObjectChange,
+  current: unknown,
+  embedded?: PathSeg[],
+): DocEdit {
   const from = getJs(current, path);
   const edit: DocEdit = {
     file,
@@ -59,7 +66,12 @@ export function editAt(file: string, doc: number, path: PathSeg[], change: Objec
 }
 
 /** Notes (never blocks) when the repository value differs from what the cluster runs. */
-export function checkExpected(ctx: ResolveContext, change: ObjectChange, where: string, repoValue: unknown): void {
+export function checkExpected(
+  ctx: ResolveContext,
+  change: ObjectChange,
+  where: string,
+  repoValue: unknown,
+): void {
   if (change.expected === undefined || repoValue === MISSING || repoValue === undefined) return;
   if (!sameValue(change.expected, repoValue)) {
     ctx.notes.push(
@@ -80,7 +92,11 @@ export function addOverlayPatch(
   const key = `${head.kind}/${head.name}`;
   const entry = byObject.get(key) ?? {
     resource: resourceOf(change),
-    body: { ...(head.apiVersion ? { apiVersion: head.apiVersion } : {}), kind: head.kind, metadata: { name: head.name } },
+    body: {
+      ...(head.apiVersion ? { apiVersion: head.apiVersion } : {}),
+      kind: head.kind,
+      metadata: { name: head.name },
+    },
     fields: [],
   };
   // `null` in a strategic-merge patch deletes the key.

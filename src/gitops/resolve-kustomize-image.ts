@@ -12,7 +12,14 @@ import {
   type ResolveContext,
   resourceOf,
 } from './resolve-context.js';
-import type { DocEdit, ImageOverride, KustomizeSource, Kustomization, ObjectChange, PathSeg } from './types.js';
+import type {
+  DocEdit,
+  ImageOverride,
+  Kustomization,
+  KustomizeSource,
+  ObjectChange,
+  PathSeg,
+} from './types.js';
 
 interface ImageMatch {
   k: Kustomization;
@@ -33,27 +40,57 @@ function matchingEntries(ctx: ResolveContext, source: KustomizeSource, image: st
   return out;
 }
 
-function entryEdit(file: string, entry: ImageOverride, key: string, value: string | undefined, change: ObjectChange, current: unknown): DocEdit {
+function entryEdit(
+  file: string,
+  entry: ImageOverride,
+  key: string,
+  value: string | undefined,
+  change: ObjectChange,
+  current: unknown,
+): DocEdit {
   const path: PathSeg[] = ['images', { match: { name: entry.name } }, key];
-  return editAt(file, 0, path, value === undefined ? { ...change, remove: true } : { ...change, value }, current);
+  return editAt(
+    file,
+    0,
+    path,
+    value === undefined ? { ...change, remove: true } : { ...change, value },
+    current,
+  );
 }
 
 /** Edits to one `images:` entry so that it yields `desired`. */
-function editEntry(m: ImageMatch, desired: ReturnType<typeof parseImage>, change: ObjectChange, current: unknown): DocEdit[] {
+function editEntry(
+  m: ImageMatch,
+  desired: ReturnType<typeof parseImage>,
+  change: ObjectChange,
+  current: unknown,
+): DocEdit[] {
   const { entry } = m;
   const edits: DocEdit[] = [];
   const file = m.k.file;
   const nameNow = entry.newName ?? entry.name;
   if (desired.name !== nameNow) {
-    edits.push(entryEdit(file, entry, 'newName', desired.name === entry.name ? undefined : desired.name, change, current));
+    edits.push(
+      entryEdit(
+        file,
+        entry,
+        'newName',
+        desired.name === entry.name ? undefined : desired.name,
+        change,
+        current,
+      ),
+    );
   }
   if (desired.digest !== undefined) {
-    if (desired.digest !== entry.digest) edits.push(entryEdit(file, entry, 'digest', desired.digest, change, current));
-    if (entry.newTag !== undefined && desired.tag === undefined) edits.push(entryEdit(file, entry, 'newTag', undefined, change, current));
+    if (desired.digest !== entry.digest)
+      edits.push(entryEdit(file, entry, 'digest', desired.digest, change, current));
+    if (entry.newTag !== undefined && desired.tag === undefined)
+      edits.push(entryEdit(file, entry, 'newTag', undefined, change, current));
   } else if (entry.digest !== undefined) {
     edits.push(entryEdit(file, entry, 'digest', undefined, change, current));
   }
-  if (desired.tag !== undefined && desired.tag !== entry.newTag) edits.push(entryEdit(file, entry, 'newTag', desired.tag, change, current));
+  if (desired.tag !== undefined && desired.tag !== entry.newTag)
+    edits.push(entryEdit(file, entry, 'newTag', desired.tag, change, current));
   return edits;
 }
 
@@ -63,9 +100,11 @@ export async function resolveKustomizeImage(
   change: ObjectChange,
   origin: unknown,
 ): Promise<Resolution> {
-  if (typeof change.value !== 'string') return { error: 'an image change needs the new image reference as a string' };
+  if (typeof change.value !== 'string')
+    return { error: 'an image change needs the new image reference as a string' };
   const baseImage = getJs(origin, change.path);
-  if (typeof baseImage !== 'string') return { error: `${resourceOf(change)} has no image at the given path in ${source.doc.file}` };
+  if (typeof baseImage !== 'string')
+    return { error: `${resourceOf(change)} has no image at the given path in ${source.doc.file}` };
   const desired = parseImage(change.value);
   const matches = matchingEntries(ctx, source, baseImage);
   const last = matches[matches.length - 1];
@@ -96,7 +135,9 @@ export async function resolveKustomizeImage(
   if (desired.name !== seenName) value.newName = desired.name;
   if (desired.tag !== undefined) value.newTag = desired.tag;
   if (desired.digest !== undefined) value.digest = desired.digest;
-  ctx.notes.push(`${source.doc.file} is shared with other overlays; the image is set with an images: entry in ${root.file}`);
+  ctx.notes.push(
+    `${source.doc.file} is shared with other overlays; the image is set with an images: entry in ${root.file}`,
+  );
   const path: PathSeg[] = ['images', { match: { name: seenName } }];
   return { edits: [editAt(root.file, 0, path, { ...change, value }, rootDocs[0])] };
 }

@@ -3,7 +3,14 @@
 // or patch shared with other roots is never edited for one environment: the change goes into a
 // patch of the object's own root overlay instead.
 import { getJs, isPlainObject, MISSING, pathToString } from './js-path.js';
-import { jsonOpFor, loadPatchDocs, type ObjectNames, type PatchDoc, patchTargets, smpSets } from './kustomize-patches.js';
+import {
+  jsonOpFor,
+  loadPatchDocs,
+  type ObjectNames,
+  type PatchDoc,
+  patchTargets,
+  smpSets,
+} from './kustomize-patches.js';
 import {
   addOverlayPatch,
   checkExpected,
@@ -37,7 +44,13 @@ export function objectNames(ctx: ResolveContext, source: KustomizeSource, origin
   return { kind: source.doc.kind ?? '', names, labels };
 }
 
-async function findHit(ctx: ResolveContext, source: KustomizeSource, obj: ObjectNames, origin: unknown, change: ObjectChange) {
+async function findHit(
+  ctx: ResolveContext,
+  source: KustomizeSource,
+  obj: ObjectNames,
+  origin: unknown,
+  change: ObjectChange,
+) {
   let parentHit: PatchDoc | undefined;
   const rootPatches: PatchDoc[] = [];
   for (const dir of source.chain) {
@@ -49,11 +62,21 @@ async function findHit(ctx: ResolveContext, source: KustomizeSource, obj: Object
     for (const p of [...docs].reverse()) {
       if (p.type === 'smp') {
         const s = smpSets(p, change.path);
-        if (s === 'leaf') return { hit: { patch: p, path: change.path, json: false, exact: true } satisfies Hit, parentHit, rootPatches };
+        if (s === 'leaf')
+          return {
+            hit: { patch: p, path: change.path, json: false, exact: true } satisfies Hit,
+            parentHit,
+            rootPatches,
+          };
         if (s === 'parent' && !parentHit) parentHit = p;
       } else {
         const h = jsonOpFor(p, origin, change.path);
-        if (h && h.kind !== 'remove' && h.kind !== 'test') return { hit: { patch: p, path: h.path, json: true, exact: h.exact } satisfies Hit, parentHit, rootPatches };
+        if (h && h.kind !== 'remove' && h.kind !== 'test')
+          return {
+            hit: { patch: p, path: h.path, json: true, exact: h.exact } satisfies Hit,
+            parentHit,
+            rootPatches,
+          };
       }
     }
   }
@@ -75,14 +98,27 @@ function removalInPatch(ctx: ResolveContext, hit: Hit, change: ObjectChange, bas
     if (!hit.exact) return { edits: [editInPatch(hit.patch, hit.path, change)] };
     const op = hit.path[0] as number;
     const asRemove = { ...change, remove: false, value: 'remove' };
-    return { edits: [editInPatch(hit.patch, [op, 'op'], asRemove), editInPatch(hit.patch, [op, 'value'], { ...change, remove: true })] };
+    return {
+      edits: [
+        editInPatch(hit.patch, [op, 'op'], asRemove),
+        editInPatch(hit.patch, [op, 'value'], { ...change, remove: true }),
+      ],
+    };
   }
-  ctx.notes.push(`${patchFile(hit.patch)}: ${pathToString(change.path)} set to null, which deletes it in a strategic-merge patch`);
+  ctx.notes.push(
+    `${patchFile(hit.patch)}: ${pathToString(change.path)} set to null, which deletes it in a strategic-merge patch`,
+  );
   return { edits: [editInPatch(hit.patch, hit.path, { ...change, remove: false, value: null })] };
 }
 
 /** Puts the change into the root overlay: its own SMP for the object if it has one, else a new inline patch. */
-function overrideInRoot(ctx: ResolveContext, source: KustomizeSource, rootPatches: PatchDoc[], change: ObjectChange, origin: unknown): Resolution {
+function overrideInRoot(
+  ctx: ResolveContext,
+  source: KustomizeSource,
+  rootPatches: PatchDoc[],
+  change: ObjectChange,
+  origin: unknown,
+): Resolution {
   const root = kustomizationAt(ctx, source.root);
   if (!root) return { error: `no kustomization at ${source.root}` };
   const asOverride = change.remove ? { ...change, remove: false, value: null } : change;
@@ -95,11 +131,17 @@ function overrideInRoot(ctx: ResolveContext, source: KustomizeSource, rootPatche
     name: source.doc.name ?? '',
   };
   addOverlayPatch(ctx, root.file, head, change, getJs(origin, change.path));
-  ctx.notes.push(`${source.doc.file} is shared with other overlays; the change goes into a patch in ${root.file}`);
+  ctx.notes.push(
+    `${source.doc.file} is shared with other overlays; the change goes into a patch in ${root.file}`,
+  );
   return { edits: [] };
 }
 
-export async function resolveKustomize(ctx: ResolveContext, source: KustomizeSource, change: ObjectChange): Promise<Resolution> {
+export async function resolveKustomize(
+  ctx: ResolveContext,
+  source: KustomizeSource,
+  change: ObjectChange,
+): Promise<Resolution> {
   const docs = await ctx.files.docs(source.doc.file);
   if (!Array.isArray(docs)) return docs;
   const origin = docs[source.doc.doc];
@@ -109,8 +151,10 @@ export async function resolveKustomize(ctx: ResolveContext, source: KustomizeSou
   const baseHas = getJs(origin, change.path) !== MISSING;
   const where = (file: string) => `${file} ${pathToString(change.path)}`;
   if (hit) {
-    if (!exclusiveTo(ctx, patchFile(hit.patch), source.root)) return overrideInRoot(ctx, source, rootPatches, change, origin);
-    if (hit.exact) checkExpected(ctx, change, where(patchFile(hit.patch)), getJs(hit.patch.content, hit.path));
+    if (!exclusiveTo(ctx, patchFile(hit.patch), source.root))
+      return overrideInRoot(ctx, source, rootPatches, change, origin);
+    if (hit.exact)
+      checkExpected(ctx, change, where(patchFile(hit.patch)), getJs(hit.patch.content, hit.path));
     if (change.remove) return removalInPatch(ctx, hit, change, baseHas);
     return { edits: [editInPatch(hit.patch, hit.path, change)] };
   }
@@ -119,10 +163,13 @@ export async function resolveKustomize(ctx: ResolveContext, source: KustomizeSou
     return { edits: [editInPatch(parentHit, change.path, change)] };
   }
   if (!baseHas && change.remove) {
-    ctx.notes.push(`${pathToString(change.path)} is not set for ${obj.kind}/${obj.names[0]}; nothing to remove`);
+    ctx.notes.push(
+      `${pathToString(change.path)} is not set for ${obj.kind}/${obj.names[0]}; nothing to remove`,
+    );
     return { edits: [] };
   }
-  if (!exclusiveTo(ctx, source.doc.file, source.root)) return overrideInRoot(ctx, source, rootPatches, change, origin);
+  if (!exclusiveTo(ctx, source.doc.file, source.root))
+    return overrideInRoot(ctx, source, rootPatches, change, origin);
   checkExpected(ctx, change, where(source.doc.file), getJs(origin, change.path));
   return { edits: [editAt(source.doc.file, source.doc.doc, change.path, change, origin)] };
 }

@@ -2,16 +2,18 @@
 // or a related object such as its HPA or Service, preferring the same deploy root), dispatches to
 // the plain/kustomize/Helm resolver, and finally emits the overlay patches collected on the way.
 import { stringify } from 'yaml';
+import type { FieldChange } from '../core/types.js';
 import { getJs } from './js-path.js';
 import { locateWorkload } from './locate.js';
 import { checkExpected, editAt, type Resolution, type ResolveContext } from './resolve-context.js';
 import { resolveHelm } from './resolve-helm.js';
 import { resolveKustomize } from './resolve-kustomize.js';
-import type { FieldChange } from '../core/types.js';
 import type { DocEdit, ObjectChange, ObjectRef, PathSeg, WorkloadSource } from './types.js';
 
 function sameTarget(a: ObjectRef, b: ObjectRef): boolean {
-  return a.kind === b.kind && a.name === b.name && (a.namespace ?? b.namespace) === (b.namespace ?? a.namespace);
+  return (
+    a.kind === b.kind && a.name === b.name && (a.namespace ?? b.namespace) === (b.namespace ?? a.namespace)
+  );
 }
 
 function rootOf(source: WorkloadSource): string {
@@ -19,14 +21,22 @@ function rootOf(source: WorkloadSource): string {
 }
 
 /** The source of a change's target; related objects are looked for next to the workload first. */
-export function sourceFor(ctx: ResolveContext, workload: WorkloadSource, target: ObjectRef): WorkloadSource | { error: string } {
+export function sourceFor(
+  ctx: ResolveContext,
+  workload: WorkloadSource,
+  target: ObjectRef,
+): WorkloadSource | { error: string } {
   if (sameTarget(workload.target, target)) return workload;
   const located = locateWorkload(ctx.index, target, { preferRoot: rootOf(workload) });
   if ('error' in located) return located;
   return located;
 }
 
-async function resolvePlain(ctx: ResolveContext, source: Extract<WorkloadSource, { type: 'plain' }>, change: ObjectChange): Promise<Resolution> {
+async function resolvePlain(
+  ctx: ResolveContext,
+  source: Extract<WorkloadSource, { type: 'plain' }>,
+  change: ObjectChange,
+): Promise<Resolution> {
   const docs = await ctx.files.docs(source.doc.file);
   if (!Array.isArray(docs)) return docs;
   const current = docs[source.doc.doc];
@@ -34,7 +44,11 @@ async function resolvePlain(ctx: ResolveContext, source: Extract<WorkloadSource,
   return { edits: [editAt(source.doc.file, source.doc.doc, change.path, change, current)] };
 }
 
-export async function resolveChange(ctx: ResolveContext, workload: WorkloadSource, change: ObjectChange): Promise<Resolution> {
+export async function resolveChange(
+  ctx: ResolveContext,
+  workload: WorkloadSource,
+  change: ObjectChange,
+): Promise<Resolution> {
   const source = sourceFor(ctx, workload, change.target);
   if ('error' in source) return source;
   switch (source.type) {
@@ -48,7 +62,9 @@ export async function resolveChange(ctx: ResolveContext, workload: WorkloadSourc
 }
 
 /** New inline patches for the overlays, appended to each kustomization's `patches:` list. */
-export async function overlayEdits(ctx: ResolveContext): Promise<{ edits: DocEdit[]; rows: FieldChange[] } | { error: string }> {
+export async function overlayEdits(
+  ctx: ResolveContext,
+): Promise<{ edits: DocEdit[]; rows: FieldChange[] } | { error: string }> {
   const edits: DocEdit[] = [];
   const rows: FieldChange[] = [];
   for (const [file, byObject] of ctx.overlay.patches) {
@@ -70,7 +86,13 @@ export async function overlayEdits(ctx: ResolveContext): Promise<{ edits: DocEdi
         from: undefined,
       });
       for (const f of patch.fields) {
-        rows.push({ file, resource: patch.resource, field: `patches[${path[1]}]: ${f.field}`, from: f.from, to: f.to });
+        rows.push({
+          file,
+          resource: patch.resource,
+          field: `patches[${path[1]}]: ${f.field}`,
+          from: f.from,
+          to: f.to,
+        });
       }
     }
   }

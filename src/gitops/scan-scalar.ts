@@ -2,7 +2,27 @@
 // a conservative subset of YAML: anything unusual returns `undefined` so that the caller falls back
 // to the full `yaml` parser, which then decides whether the file is valid.
 
-export type FlowValue = string | FlowValue[] | { [key: string]: FlowValue };
+export type FlowValue = string | number | boolean | null | FlowValue[] | { [key: string]: FlowValue };
+
+/** YAML 1.2 core-schema resolution of a plain scalar, as `yaml` does it. */
+export function resolvePlain(text: string): FlowValue {
+  if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
+  if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
+  if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
+  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.slice(2), 8);
+  if (/^[-+]?[0-9]+$/.test(text)) return Number.parseInt(text, 10);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text)) {
+    return text.slice(-3).toLowerCase() === 'nan' ? Number.NaN : text.startsWith('-') ? -Infinity : Infinity;
+  }
+  if (
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)
+  ) {
+    return Number.parseFloat(text);
+  }
+  return text;
+}
 
 export interface ScalarRead {
   value: FlowValue;
@@ -10,7 +30,27 @@ export interface ScalarRead {
   end: number;
 }
 
-const PLAIN_START_FORBIDDEN = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+const PLAIN_START_FORBIDDEN = new Set([
+  '-',
+  '?',
+  ':',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+]);
 const FLOW_INDICATORS = new Set([',', '[', ']', '{', '}']);
 
 /** A double-quoted scalar starting at `i` and ending on the same line. */
@@ -67,7 +107,7 @@ export function readBlockPlain(s: string, i: number): ScalarRead | undefined {
   const text = s.slice(i, end).trimEnd();
   // `a: b: c` and `a: b:` are errors (or nested maps); let the full parser judge.
   if (text.includes(': ') || text.endsWith(':') || text.includes('\t')) return undefined;
-  return { value: text, end: i + text.length };
+  return { value: resolvePlain(text), end: i + text.length };
 }
 
 function skipSpaces(s: string, i: number): number {
@@ -93,14 +133,15 @@ function readFlowPlain(s: string, i: number): ScalarRead | undefined {
   while (j < s.length) {
     const ch = s[j] as string;
     if (FLOW_INDICATORS.has(ch)) break;
-    if (ch === ':' && (s[j + 1] === ' ' || s[j + 1] === undefined || FLOW_INDICATORS.has(s[j + 1] as string))) break;
+    if (ch === ':' && (s[j + 1] === ' ' || s[j + 1] === undefined || FLOW_INDICATORS.has(s[j + 1] as string)))
+      break;
     if (ch === '#' && s[j - 1] === ' ') return undefined;
     if (ch === '\t') return undefined;
     j++;
   }
   const text = s.slice(i, j).trimEnd();
   if (!text) return undefined;
-  return { value: text, end: i + text.length };
+  return { value: resolvePlain(text), end: i + text.length };
 }
 
 function readFlowNode(s: string, i: number, depth: number): ScalarRead | undefined {
@@ -118,8 +159,10 @@ function readFlowMap(s: string, i: number, depth: number): ScalarRead | undefine
   let j = skipSpaces(s, i + 1);
   if (s[j] === '}') return { value: out, end: j + 1 };
   for (;;) {
-    const key = s[j] === '"' ? readDoubleQuoted(s, j) : s[j] === "'" ? readSingleQuoted(s, j) : readFlowPlain(s, j);
-    if (!key || typeof key.value !== 'string' || Object.hasOwn(out, key.value) || key.value === '<<') return undefined;
+    const key =
+      s[j] === '"' ? readDoubleQuoted(s, j) : s[j] === "'" ? readSingleQuoted(s, j) : readFlowPlain(s, j);
+    if (!key || typeof key.value !== 'string' || Object.hasOwn(out, key.value) || key.value === '<<')
+      return undefined;
     j = key.end;
     if (s[j] !== ':' || s[j + 1] !== ' ') return undefined;
     j = skipSpaces(s, j + 1);

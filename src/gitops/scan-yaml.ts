@@ -1,50 +1,39 @@
 // Fast pre-scan of a YAML stream: splits documents the way `yaml.parseAllDocuments` counts them and
-// reads apiVersion, kind, metadata.name and metadata.namespace. Full parsing of 10k documents with
-// `yaml` takes seconds; this line scanner validates a conservative subset of YAML (block maps and
-// sequences, one-line scalars and flow collections, block scalars, comments) and returns
-// `undefined` for anything else, so that the full parser decides. It never accepts what it does not
-// understand, which keeps "file does not parse" reporting exact for the files it hands back.
-import { type FlowValue, readLineValue } from './scan-scalar.js';
+// reads apiVersion, kind, metadata.name and metadata.namespace (or, in values mode, builds every
+// document as plain JS). Full parsing of 10k documents with `yaml` takes seconds; this line scanner
+// validates a conservative subset of YAML (block maps and sequences, one-line scalars and flow
+// collections, literal block scalars, comments) and returns `undefined` for anything else, so that
+// the full parser decides. It never accepts what it does not understand, which keeps "file does not
+// parse" reporting exact for the files it hands back.
+import { readLineValue, resolvePlain } from './scan-scalar.js';
+import {
+  assign,
+  type Ctx,
+  type DocHead,
+  endDocument,
+  finishBlock,
+  recordHead,
+  type Slot,
+  type State,
+} from './scan-state.js';
 
-export interface DocHead {
-  apiVersion?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-}
-
-interface Ctx {
-  indent: number;
-  type: 'map' | 'seq';
-  keys: Set<string>;
-  /** A sequence written at the same column as its parent key (`key:\n- a`). */
-  compact: boolean;
-  depth: number;
-  parentKey?: string;
-}
-
-interface Pending {
-  owner: number;
-  key?: string;
-  depth: number;
-}
-
-interface State {
-  docs: DocHead[];
-  open: boolean;
-  stack: Ctx[];
-  pending?: Pending;
-  block?: { parent: number; content?: number; blankWidth: number };
-}
+export type { DocHead } from './scan-state.js';
 
 const KEY_RE = /^([A-Za-z0-9_$./][A-Za-z0-9_$./-]*)(?::(?: |$))/;
-const HEAD_KEYS = new Set(['apiVersion', 'kind']);
-const META_KEYS = new Set(['name', 'namespace']);
 
-/** Heads of every document, or undefined when the text is outside the subset this scanner checks. */
+/** Document heads, or undefined when the text is outside the subset this scanner checks. */
 export function scanYaml(text: string): DocHead[] | undefined {
+  return run(text, false)?.docs;
+}
+
+/** Every document as plain JS (what `doc.toJS()` gives), or undefined outside the subset. */
+export function scanYamlValues(text: string): unknown[] | undefined {
+  return run(text, true)?.values;
+}
+
+function run(text: string, build: boolean): State | undefined {
   if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
-  const st: State = { docs: [], open: false, stack: [] };
+  const st: State = { build, docs: [], values: [], open: false, stack: [] };
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
@@ -52,7 +41,8 @@ export function scanYaml(text: string): DocHead[] | undefined {
     if (!scanLine(st, text.slice(start, end))) return undefined;
     start = end + 1;
   }
-  return st.docs;
+  endDocument(st);
+  return st.failed ? undefined : st;
 }
 
 function scanLine(st: State, line: string): boolean {
@@ -63,6 +53,7 @@ function scanLine(st: State, line: string): boolean {
     const block = st.block;
     if (blank) {
       if (block.content === undefined) block.blankWidth = Math.max(block.blankWidth, col);
+      if (st.build) block.lines.push(line);
       return true;
     }
     if (col > block.parent) {
@@ -70,8 +61,10 @@ function scanLine(st: State, line: string): boolean {
         if (block.blankWidth > col) return false;
         block.content = col;
       }
+      if (st.build) block.lines.push(line);
       return col >= block.content;
     }
+    finishBlock(st, block);
     st.block = undefined;
   }
   if (blank) return true;
@@ -80,14 +73,15 @@ function scanLine(st: State, line: string): boolean {
   if (rest[0] === '#') return true;
   if (col === 0 && (rest.startsWith('---') || rest.startsWith('...') || rest[0] === '%')) {
     if (!/^---(\s*$|\s+#)/.test(rest)) return false;
+    endDocument(st);
     st.docs.push({});
+    st.values.push(null);
     st.open = true;
-    st.stack = [];
-    st.pending = undefined;
     return true;
   }
   if (!st.open) {
     st.docs.push({});
+    st.values.push(null);
     st.open = true;
   }
   return scanNode(st, col, rest);
@@ -97,27 +91,42 @@ function isDash(s: string): boolean {
   return s === '-' || s.startsWith('- ');
 }
 
+function open(
+  st: State,
+  col: number,
+  dash: boolean,
+  compact: boolean,
+  depth: number,
+  slot: Slot,
+  parentKey?: string,
+): Ctx {
+  const ctx: Ctx = {
+    indent: col,
+    type: dash ? 'seq' : 'map',
+    keys: new Set(),
+    compact,
+    depth,
+    value: dash ? [] : {},
+  };
+  if (parentKey !== undefined) ctx.parentKey = parentKey;
+  st.stack.push(ctx);
+  assign(st, slot, ctx.value);
+  return ctx;
+}
+
 function scanNode(st: State, col: number, s: string): boolean {
   const dash = isDash(s);
   const pending = st.pending;
   st.pending = undefined;
   if (pending && (col > pending.owner || (col === pending.owner && dash && pending.key !== undefined))) {
-    const ctx: Ctx = {
-      indent: col,
-      type: dash ? 'seq' : 'map',
-      keys: new Set(),
-      compact: col === pending.owner,
-      depth: pending.depth,
-      parentKey: pending.key,
-    };
-    st.stack.push(ctx);
+    const ctx = open(st, col, dash, col === pending.owner, pending.depth, pending.slot, pending.key);
     return dash ? scanItem(st, ctx, col, s) : scanEntry(st, ctx, col, s);
   }
+  if (pending) assign(st, pending.slot, null);
   if (st.stack.length === 0) {
     // First node of a document: only maps and sequences at column 0.
     if (col !== 0) return false;
-    const ctx: Ctx = { indent: 0, type: dash ? 'seq' : 'map', keys: new Set(), compact: false, depth: 0 };
-    st.stack.push(ctx);
+    const ctx = open(st, 0, dash, false, 0, undefined);
     return dash ? scanItem(st, ctx, col, s) : scanEntry(st, ctx, col, s);
   }
   let top = st.stack[st.stack.length - 1];
@@ -140,33 +149,36 @@ function scanItem(st: State, seq: Ctx, col: number, s: string): boolean {
   while (s[inner] === ' ') inner++;
   const body = s.slice(inner);
   const innerCol = col + inner;
+  const list = seq.value as unknown[];
+  const slot: Slot = { container: list, key: list.length };
+  list.push(null);
   if (body === '' || body[0] === '#') {
-    st.pending = { owner: col, depth: seq.depth + 1 };
+    st.pending = { owner: col, depth: seq.depth + 1, slot };
     return true;
   }
-  if (isDash(body)) {
-    const ctx: Ctx = { indent: innerCol, type: 'seq', keys: new Set(), compact: false, depth: seq.depth + 1 };
-    st.stack.push(ctx);
-    return scanItem(st, ctx, innerCol, body);
-  }
-  if (KEY_RE.test(body) || body[0] === '"' || body[0] === "'") {
-    const asEntry = matchKey(body);
-    if (asEntry) {
-      const ctx: Ctx = { indent: innerCol, type: 'map', keys: new Set(), compact: false, depth: seq.depth + 1 };
-      st.stack.push(ctx);
-      return scanEntry(st, ctx, innerCol, body);
-    }
-  }
+  if (isDash(body)) return scanItem(st, open(st, innerCol, true, false, seq.depth + 1, slot), innerCol, body);
+  if (matchKey(body))
+    return scanEntry(st, open(st, innerCol, false, false, seq.depth + 1, slot), innerCol, body);
   const read = readLineValue(body, 0);
   if (read.kind === 'unsupported') return false;
-  if (read.kind === 'block-scalar') st.block = { parent: col, blankWidth: 0 };
+  if (read.kind === 'block-scalar') return startBlock(st, col, body, slot);
+  assign(st, slot, read.kind === 'value' ? read.value : null);
   return true;
 }
 
 function matchKey(s: string): { key: string; valueAt: number } | undefined {
   const m = KEY_RE.exec(s);
-  if (!m?.[1]) return undefined;
+  // Keys that resolve to numbers, booleans or null (`80:`, `true:`) and `__proto__` go to the parser.
+  if (!m?.[1] || typeof resolvePlain(m[1]) !== 'string' || m[1] === '__proto__') return undefined;
   return { key: m[1], valueAt: m[0].length };
+}
+
+function startBlock(st: State, parent: number, header: string, slot: Slot): boolean {
+  const chomp = header[1] === '-' || header[1] === '+' ? header[1] : '';
+  // Folded scalars (>) need line folding; only the heads scan can skip their content.
+  if (st.build && header[0] === '>') st.failed = true;
+  st.block = { parent, blankWidth: 0, chomp, lines: [], slot };
+  return !st.failed;
 }
 
 function scanEntry(st: State, map: Ctx, col: number, s: string): boolean {
@@ -176,30 +188,19 @@ function scanEntry(st: State, map: Ctx, col: number, s: string): boolean {
   let at = entry.valueAt;
   while (s[at] === ' ') at++;
   const read = readLineValue(s, at);
+  const slot: Slot = { container: map.value, key: entry.key };
   switch (read.kind) {
     case 'unsupported':
       return false;
     case 'empty':
-      st.pending = { owner: col, key: entry.key, depth: map.depth + 1 };
+      assign(st, slot, null);
+      st.pending = { owner: col, key: entry.key, depth: map.depth + 1, slot };
       return true;
     case 'block-scalar':
-      st.block = { parent: col, blankWidth: 0 };
-      return true;
+      return startBlock(st, col, s.slice(at), slot);
     case 'value':
+      assign(st, slot, read.value);
       recordHead(st, map, entry.key, read.value);
       return true;
-  }
-}
-
-function recordHead(st: State, map: Ctx, key: string, value: FlowValue): void {
-  const head = st.docs[st.docs.length - 1];
-  if (!head) return;
-  if (map.depth === 0 && HEAD_KEYS.has(key) && typeof value === 'string') {
-    head[key as 'apiVersion' | 'kind'] = value;
-  } else if (map.depth === 0 && key === 'metadata' && typeof value === 'object' && !Array.isArray(value)) {
-    if (typeof value.name === 'string') head.name = value.name;
-    if (typeof value.namespace === 'string') head.namespace = value.namespace;
-  } else if (map.depth === 1 && map.parentKey === 'metadata' && META_KEYS.has(key) && typeof value === 'string') {
-    head[key as 'name' | 'namespace'] = value;
   }
 }

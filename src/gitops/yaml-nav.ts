@@ -1,6 +1,19 @@
 // Walks a parsed `yaml` document along a PathSeg path. Refuses to go through aliases, merge keys and
 // nodes whose anchor is used elsewhere: an edit there would silently change other places too.
-import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node, type Pair, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  visit,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { PathSeg } from './types.js';
 
 export interface NavStep {
@@ -61,7 +74,11 @@ function guard(node: unknown, used: Set<string>, where: string): string | undefi
 }
 
 /** Follows `path` as far as it exists. Errors for aliases, used anchors and merge keys on the way. */
-export function navigate(doc: Document, path: PathSeg[], describe: (i: number) => string): NavResult | { error: string } {
+export function navigate(
+  doc: Document,
+  path: PathSeg[],
+  describe: (i: number) => string,
+): NavResult | { error: string } {
   const used = usedAnchors(doc);
   const steps: NavStep[] = [];
   let node = doc.contents as Node | null;
@@ -69,12 +86,17 @@ export function navigate(doc: Document, path: PathSeg[], describe: (i: number) =
   if (rootError) return { error: rootError };
   for (let i = 0; i < path.length; i++) {
     const seg = path[i] as PathSeg;
-    if (node === null || (isScalar(node) && node.value === null)) return { steps, found: i, node, blocked: 'null' };
+    if (node === null || (isScalar(node) && node.value === null))
+      return { steps, found: i, node, blocked: 'null' };
     if (typeof seg === 'string') {
-      if (!isMap(node)) return isScalar(node) ? { steps, found: i, node, blocked: 'scalar' } : { error: `${describe(i)} is not a map` };
+      if (!isMap(node))
+        return isScalar(node)
+          ? { steps, found: i, node, blocked: 'scalar' }
+          : { error: `${describe(i)} is not a map` };
       const index = node.items.findIndex((p) => keyString(p) === seg);
       if (index < 0) {
-        if (node.items.some((p) => keyString(p) === '<<')) return { error: `${describe(i + 1)} may come from a merge key (<<); edit it by hand` };
+        if (node.items.some((p) => keyString(p) === '<<'))
+          return { error: `${describe(i + 1)} may come from a merge key (<<); edit it by hand` };
         return { steps, found: i, node };
       }
       const pair = node.items[index] as Pair;
@@ -84,10 +106,19 @@ export function navigate(doc: Document, path: PathSeg[], describe: (i: number) =
       steps.push({ parent: node, seg, pair, index, node: value });
       node = value;
     } else {
-      if (!isSeq(node)) return isScalar(node) ? { steps, found: i, node, blocked: 'scalar' } : { error: `${describe(i)} is not a list` };
-      const index = typeof seg === 'number' ? (seg < node.items.length ? seg : -1) : node.items.findIndex((it) => itemMatches(it, seg));
+      if (!isSeq(node))
+        return isScalar(node)
+          ? { steps, found: i, node, blocked: 'scalar' }
+          : { error: `${describe(i)} is not a list` };
+      const index =
+        typeof seg === 'number'
+          ? seg < node.items.length
+            ? seg
+            : -1
+          : node.items.findIndex((it) => itemMatches(it, seg));
       if (index < 0) {
-        if (node.items.some((it) => isAlias(it))) return { error: `${describe(i)} contains aliases; edit it by hand` };
+        if (node.items.some((it) => isAlias(it)))
+          return { error: `${describe(i)} contains aliases; edit it by hand` };
         return { steps, found: i, node };
       }
       const item = node.items[index];

@@ -58,14 +58,24 @@ export interface BlockStyle {
  */
 export function renderPair(key: string, value: unknown, col: number, style: BlockStyle): string[] {
   const keyText = formatScalar(key, undefined, false);
-  if (!isPlainObject(value) && !Array.isArray(value)) return [`${keyText}: ${formatScalar(value, undefined, false)}`];
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) return [`${keyText}: ${renderFlow(value)}`];
-  return [`${keyText}:`, ...renderBlockBody(value, col + (Array.isArray(value) && !style.indentSeq ? 0 : style.indent), style)];
+  if (!isPlainObject(value) && !Array.isArray(value))
+    return [`${keyText}: ${formatScalar(value, undefined, false)}`];
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
+    return [`${keyText}: ${renderFlow(value)}`];
+  return [
+    `${keyText}:`,
+    ...renderBlockBody(value, col + (Array.isArray(value) && !style.indentSeq ? 0 : style.indent), style),
+  ];
 }
 
 /** A map or list as block lines, every line indented to `col`. */
 export function renderBlockBody(value: unknown, col: number, style: BlockStyle): string[] {
-  const text = stringify(value, { indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0, minContentWidth: 0 });
+  const text = stringify(value, {
+    indent: style.indent,
+    indentSeq: style.indentSeq,
+    lineWidth: 0,
+    minContentWidth: 0,
+  });
   const pad = ' '.repeat(col);
   return text
     .replace(/\n$/, '')

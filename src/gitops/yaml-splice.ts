@@ -1,7 +1,24 @@
 // Text splices for single YAML edits, computed from `yaml` node ranges. Everything outside the
 // returned span stays byte-identical: comments, quoting, flow style, anchors and other documents.
-import { isCollection, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { type BlockStyle, formatScalar, renderBlockBody, renderFlow, renderItem, renderPair } from './yaml-render.js';
+import {
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+import {
+  type BlockStyle,
+  formatScalar,
+  renderBlockBody,
+  renderFlow,
+  renderItem,
+  renderPair,
+} from './yaml-render.js';
 
 export interface Splice {
   start: number;
@@ -61,20 +78,35 @@ export function replaceScalar(text: string, node: Scalar, value: unknown, inFlow
   if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
     return { start, end: contentEnd(text, node, end), text: formatScalar(value, 'QUOTE_DOUBLE', inFlow) };
   }
-  const style = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE' || node.type === 'PLAIN' ? node.type : undefined;
+  const style =
+    node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE' || node.type === 'PLAIN'
+      ? node.type
+      : undefined;
   // A plain scalar that had no text (`key:`) gets a fresh rendering, separated from the colon.
   const rendered = formatScalar(value, style, inFlow);
   return { start, end, text: start === end && text[start - 1] === ':' ? ` ${rendered}` : rendered };
 }
 
-function insertLines(text: string, afterPos: number, col: number, lines: string[]): Splice {
-  const at = lineEndIncl(text, afterPos);
-  const needsNewline = at === text.length && !text.endsWith('\n') && text.length > 0;
-  const body = lines.map((l, i) => (i === 0 ? ' '.repeat(col) + l : l)).join('\n');
-  return { start: at, end: at, text: `${needsNewline ? '\n' : ''}${body}\n` };
+/** The file's own line ending, so that inserted lines match their neighbours. */
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-export function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: BlockStyle): SpliceResult {
+function insertLines(text: string, afterPos: number, col: number, lines: string[]): Splice {
+  const at = lineEndIncl(text, afterPos);
+  const eol = eolOf(text);
+  const needsNewline = at === text.length && !text.endsWith('\n') && text.length > 0;
+  const body = lines.map((l, i) => (i === 0 ? ' '.repeat(col) + l : l)).join(eol);
+  return { start: at, end: at, text: `${needsNewline ? eol : ''}${body}${eol}` };
+}
+
+export function insertPair(
+  text: string,
+  map: YAMLMap,
+  key: string,
+  value: unknown,
+  style: BlockStyle,
+): SpliceResult {
   const [start] = rangeOf(map);
   const items = map.items as Pair[];
   const last = items[items.length - 1];
@@ -123,9 +155,10 @@ export function fillEmpty(text: string, pair: Pair, value: unknown, style: Block
   const col = column(text, rangeOf(key)[0]);
   const nested = col + (Array.isArray(value) && !style.indentSeq ? 0 : style.indent);
   const lines = renderBlockBody(value, nested, style);
-  const eol = text.indexOf('\n', rangeOf(key)[1]);
-  const at = eol < 0 ? text.length : eol;
-  return { start: at, end: at, text: `\n${lines.join('\n')}` };
+  const nl = text.indexOf('\n', rangeOf(key)[1]);
+  const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+  const eol = eolOf(text);
+  return { start: at, end: at, text: `${eol}${lines.join(eol)}` };
 }
 
 function removeFlowEntry(items: Node[], index: number, owner: Node, ends: (n: Node) => number): Splice {
@@ -163,7 +196,8 @@ export function removeItem(text: string, seq: YAMLSeq, index: number): SpliceRes
   if (!item) return { error: 'no such list item' };
   if (seq.flow) return removeFlowEntry(items, index, seq, (n) => contentEnd(text, n, 0));
   const start = lineStart(text, rangeOf(item)[0]);
-  if (!/^\s*-\s*$/.test(text.slice(start, rangeOf(item)[0]))) return { error: 'nested list item; edit it by hand' };
+  if (!/^\s*-\s*$/.test(text.slice(start, rangeOf(item)[0])))
+    return { error: 'nested list item; edit it by hand' };
   return { start, end: lineEndIncl(text, contentEnd(text, item, rangeOf(item)[1])), text: '' };
 }
 

@@ -36,12 +36,23 @@ export async function gitApply(dir: string, diff: string, check = true): Promise
   }
 }
 
-export async function readValue(dir: string, file: string, select: { kind?: string; name?: string } | number, p: PathSeg[]): Promise<unknown> {
-  const docs = parseAllDocuments(await readFile(path.join(dir, file), 'utf8')).map((d) => d.toJS() as unknown);
+export async function readValue(
+  dir: string,
+  file: string,
+  select: { kind?: string; name?: string } | number,
+  p: PathSeg[],
+): Promise<unknown> {
+  const docs = parseAllDocuments(await readFile(path.join(dir, file), 'utf8')).map(
+    (d) => d.toJS() as unknown,
+  );
   const doc =
     typeof select === 'number'
       ? docs[select]
-      : docs.find((d) => getJs(d, ['kind']) === (select.kind ?? getJs(d, ['kind'])) && getJs(d, ['metadata', 'name']) === select.name);
+      : docs.find(
+          (d) =>
+            getJs(d, ['kind']) === (select.kind ?? getJs(d, ['kind'])) &&
+            getJs(d, ['metadata', 'name']) === select.name,
+        );
   return getJs(doc, p);
 }
 

