@@ -6,6 +6,8 @@ export interface AnalyzerContext {
   incident: Incident;
   evidence: Evidence;
   config: RepoConfig;
+  /** Images each container had in earlier commits of the GitOps repo, newest first. */
+  gitImages?: Record<string, string[]>;
 }
 
 /** One deterministic analyzer: returns a finding when its failure class is present, else undefined. */

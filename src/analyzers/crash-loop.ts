@@ -47,13 +47,13 @@ export const crashLoop: Analyzer = {
       return patchFinding(
         'crash-loop',
         {
-          summary: `${container} crash-loops (${exitText}) since revision ${rollback.current.revision} rolled out ${rollback.from}; ${rollback.stability}. Rolling back to ${rollback.to}.`,
+          summary: `${container} crash-loops (${exitText}) since ${rollback.currentLabel} rolled out ${rollback.from}; ${rollback.stability}. Rolling back to ${rollback.to}.`,
           rootCause: `The release ${rollback.from} fails at start-up${logs[0] ? `: ${logs[0]}` : ''}.`,
           confidence: 0.85,
           evidenceRefs: [
             ...refs,
-            `revision ${rollback.current.revision}: ${rollback.from}`,
-            `revision ${rollback.previous.revision}: ${rollback.to}`,
+            `${rollback.currentLabel}: ${rollback.from}`,
+            `${rollback.previousLabel}: ${rollback.to}`,
           ],
           hypotheses: [
             `A defect in ${rollback.from}; fix it and release a new version rather than re-applying this one.`,

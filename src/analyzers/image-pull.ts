@@ -78,7 +78,7 @@ export const imagePull: Analyzer = {
           summary: `${container} cannot pull ${rollback.from} (${notFound ? 'the registry does not have it' : 'pull fails'}); ${rollback.stability}. Rolling back to ${rollback.to}.${hint ? ` ${hint}` : ''}`,
           rootCause: `The image ${rollback.from} cannot be pulled${detail ? `: ${detail.slice(0, 300)}` : ''}.`,
           confidence: notFound ? 0.9 : 0.7,
-          evidenceRefs: [...refs, `revision ${rollback.previous.revision}: ${rollback.to}`],
+          evidenceRefs: [...refs, `${rollback.previousLabel}: ${rollback.to}`],
           hypotheses: [
             ...(hint ? [hint] : []),
             `The tag was never pushed, or was pushed to another repository; fix the release and set the intended tag.`,

@@ -51,13 +51,13 @@ export const oomKilled: Analyzer = {
         return patchFinding(
           'oom-killed',
           {
-            summary: `${container} is OOMKilled since revision ${rollback.current.revision} rolled out ${rollback.from}; ${rollback.stability}, so the new release (not the limit) is the likely cause. Rolling back to ${rollback.to}.`,
+            summary: `${container} is OOMKilled since ${rollback.currentLabel} rolled out ${rollback.from}; ${rollback.stability}, so the new release (not the limit) is the likely cause. Rolling back to ${rollback.to}.`,
             rootCause: `Memory use grew with the release of ${rollback.from}; the ${limitText ?? 'configured'} limit that held for ${rollback.to} is exceeded.`,
             confidence: 0.75,
             evidenceRefs: [
               ...refs,
-              `revision ${rollback.current.revision}: ${rollback.from}`,
-              `revision ${rollback.previous.revision}: ${rollback.to}`,
+              `${rollback.currentLabel}: ${rollback.from}`,
+              `${rollback.previousLabel}: ${rollback.to}`,
             ],
             hypotheses: [
               `A memory leak or regression in ${rollback.from}; compare heap profiles of both versions before re-releasing.`,

@@ -1,6 +1,8 @@
 // "Roll back to the image this workload ran before": shared by the crash-loop, image-pull,
 // rollout-stuck and OOM analyzers so that they agree on what "before" and "stable" mean.
-import type { Operation, RevisionInfo } from '../core/types.js';
+// The ReplicaSet history is the primary source; the GitOps repo's git history of the image line
+// is the fallback when the cluster kept no older revision (revisionHistoryLimit, StatefulSets).
+import type { Operation } from '../core/types.js';
 import type { AnalyzerContext } from './context.js';
 import { currentRevision, hoursBetween, previousImageRevision } from './evidence-queries.js';
 
@@ -8,16 +10,23 @@ export interface Rollback {
   operation: Operation;
   from: string;
   to: string;
-  current: RevisionInfo;
-  previous: RevisionInfo;
-  /** Why the previous revision is trusted, in words for the PR. */
+  /** "revision 9" or "the current image". */
+  currentLabel: string;
+  /** "revision 8" or "git history". */
+  previousLabel: string;
+  /** Why the previous image is trusted, in words for the PR. */
   stability: string;
+  source: 'revisions' | 'git';
 }
 
 /** A previous revision counts as stable when it still serves, or it ran for at least an hour. */
 const MIN_STABLE_HOURS = 1;
 
 export function findRollback(context: AnalyzerContext, container: string): Rollback | undefined {
+  return fromRevisions(context, container) ?? fromGit(context, container);
+}
+
+function fromRevisions(context: AnalyzerContext, container: string): Rollback | undefined {
   const current = currentRevision(context.evidence);
   const previous = previousImageRevision(context.evidence, container);
   const from = current?.images[container];
@@ -32,7 +41,30 @@ export function findRollback(context: AnalyzerContext, container: string): Rollb
   } else {
     return undefined;
   }
-  return { operation: { type: 'set-image', container, image: to }, from, to, current, previous, stability };
+  return {
+    operation: { type: 'set-image', container, image: to },
+    from,
+    to,
+    currentLabel: `revision ${current.revision}`,
+    previousLabel: `revision ${previous.revision}`,
+    stability,
+    source: 'revisions',
+  };
+}
+
+function fromGit(context: AnalyzerContext, container: string): Rollback | undefined {
+  const from = currentRevision(context.evidence)?.images[container];
+  const to = context.gitImages?.[container]?.find((image) => image !== from);
+  if (!from || !to) return undefined;
+  return {
+    operation: { type: 'set-image', container, image: to },
+    from,
+    to,
+    currentLabel: 'the current revision',
+    previousLabel: 'git history',
+    stability: `the GitOps repository deployed ${to} before the commit that set ${from}`,
+    source: 'git',
+  };
 }
 
 /** Did the failure start soon after the current revision rolled out? */

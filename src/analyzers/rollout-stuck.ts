@@ -32,10 +32,10 @@ export const rolloutStuck: Analyzer = {
       return patchFinding(
         'rollout-stuck',
         {
-          summary: `The rollout of revision ${rollback.current.revision} (${rollback.from}) has stalled; ${rollback.stability}. Rolling back to ${rollback.to}.`,
-          rootCause: `Pods of revision ${rollback.current.revision} never become available.`,
+          summary: `The rollout of ${rollback.currentLabel} (${rollback.from}) has stalled; ${rollback.stability}. Rolling back to ${rollback.to}.`,
+          rootCause: `Pods of ${rollback.currentLabel} never become available.`,
           confidence: 0.7,
-          evidenceRefs: [...refs, `revision ${rollback.previous.revision}: ${rollback.to}`],
+          evidenceRefs: [...refs, `${rollback.previousLabel}: ${rollback.to}`],
           hypotheses: failureLines(evidence, container).map((l) => `Log: ${l}`),
         },
         [rollback.operation],

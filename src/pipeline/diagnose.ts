@@ -1,14 +1,17 @@
 // The remediation core: alert → evidence → diagnosis → guarded plan → located, minimal patch.
 // Every entrypoint (CLI, GitHub App, Action, demo) calls this; it never writes the checkout.
+
+import { templateContainers } from '../analyzers/evidence-queries.js';
 import { runAnalyzers } from '../analyzers/run-analyzers.js';
 import { loadRepoConfig, type RepoConfig } from '../config/repo-config.js';
 import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '../core/types.js';
 import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { gatherEvidence } from '../evidence/gather-evidence.js';
+import { previousImagesFromGit } from '../gitops/git-history.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import { locateWorkload } from '../gitops/locate.js';
 import { proposeChanges } from '../gitops/propose.js';
-import { type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
+import { type GitopsProposal, isError, type RepoIndex, type WorkloadSource } from '../gitops/types.js';
 import type { IncidentDraft } from '../intake/incidents.js';
 import { checkChanges, checkPlan } from '../plan/guardrails.js';
 import { operationsToChanges } from '../plan/operation-changes.js';
@@ -59,7 +62,10 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     `indexed ${index.docs.length} YAML documents${index.skipped.length ? `, skipped ${index.skipped.length} file(s)` : ''}`,
   );
 
-  const analysis = runAnalyzers({ incident, evidence, config });
+  const located = locate(index, incident, evidence);
+  const gitImages =
+    located && !isError(located) ? await imagesFromGit(deps.repoRoot, located, evidence) : undefined;
+  const analysis = runAnalyzers({ incident, evidence, config, ...(gitImages ? { gitImages } : {}) });
   progress(`diagnosis: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
   const base = {
     incident,
@@ -67,7 +73,15 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     alsoMatched: analysis.matched.slice(1).map((f) => f.diagnosis.category),
     evidenceNotes: [...evidence.notes, ...index.skipped.map((s) => `skipped ${s.file}: ${s.reason}`)],
   };
-  const outcome = await remediate(analysis.finding, { incident, evidence, config, index, deps });
+  const outcome = await remediate(analysis.finding, {
+    incident,
+    evidence,
+    config,
+    index,
+    deps,
+    located,
+    gitImages,
+  });
   return { ...base, ...outcome };
 }
 
@@ -77,6 +91,32 @@ interface RemediateInput {
   config: RepoConfig;
   index: RepoIndex;
   deps: DiagnoseDeps;
+  located: ReturnType<typeof locate>;
+  gitImages: Record<string, string[]> | undefined;
+}
+
+function locate(index: RepoIndex, incident: Incident, evidence: Evidence) {
+  const workload = evidence.workload;
+  if (!workload) return undefined;
+  const namespace = incident.namespace ?? evidence.namespace;
+  const target = { kind: workload.kind, name: workload.name, ...(namespace ? { namespace } : {}) };
+  const hints = incident.labels.cluster ? { cluster: incident.labels.cluster } : undefined;
+  return locateWorkload(index, target, hints);
+}
+
+/** Earlier images per container from the git history of the file that defines the workload. */
+async function imagesFromGit(root: string, source: WorkloadSource, evidence: Evidence) {
+  if (source.type === 'helm') return undefined;
+  const out: Record<string, string[]> = {};
+  for (const container of templateContainers(evidence)) {
+    const images = await previousImagesFromGit(root, source.doc.file, {
+      container: container.name,
+      kind: source.target.kind,
+      name: source.doc.name ?? source.target.name,
+    });
+    if (images.length) out[container.name] = images;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 async function remediate(
@@ -88,7 +128,14 @@ async function remediate(
   const none = (reason: string) => ({ remediation: emptyRemediation(reason, notes) });
   if (plan.action === 'none') return none(plan.reason);
 
-  const guard = checkPlan({ plan, incident: input.incident, evidence: input.evidence, config: input.config });
+  const historyImages = Object.values(input.gitImages ?? {}).flat();
+  const guard = checkPlan({
+    plan,
+    incident: input.incident,
+    evidence: input.evidence,
+    config: input.config,
+    historyImages,
+  });
   if (!guard.ok) return none(`Guardrail: ${guard.reason}`);
   const workload = input.evidence.workload;
   if (!workload) return none('No workload was resolved for this alert.');
