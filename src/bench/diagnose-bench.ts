@@ -14,12 +14,19 @@ import { generateGitopsRepo } from './generate-gitops-repo.js';
 import type { BenchResult } from './gitops-bench.js';
 import { percentile } from './stats.js';
 
-export async function benchDiagnose(opts: { scenariosDir: string; workloads?: number; rounds?: number }): Promise<BenchResult[]> {
+export async function benchDiagnose(opts: {
+  scenariosDir: string;
+  workloads?: number;
+  rounds?: number;
+}): Promise<BenchResult[]> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-diagnose-bench-'));
   try {
     await generateGitopsRepo(path.join(tmp, 'generated'), { workloads: opts.workloads ?? 5000, seed: 42 });
-    const cases = (await readdir(opts.scenariosDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-    for (const name of cases) await cp(path.join(opts.scenariosDir, name, 'gitops'), tmp, { recursive: true });
+    const cases = (await readdir(opts.scenariosDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    for (const name of cases)
+      await cp(path.join(opts.scenariosDir, name, 'gitops'), tmp, { recursive: true });
     const index = await indexRepo(tmp);
     const config = defaultRepoConfig();
     const times: number[] = [];
@@ -41,9 +48,27 @@ export async function benchDiagnose(opts: { scenariosDir: string; workloads?: nu
     times.sort((a, b) => a - b);
     const p95 = percentile(times, 95);
     return [
-      { name: 'diagnose.per_incident.p50', value: Math.round(percentile(times, 50)), unit: 'ms', target: '-', ok: true },
-      { name: 'diagnose.per_incident.p95', value: Math.round(p95), unit: 'ms', target: '<= 300', ok: p95 <= 300 },
-      { name: 'diagnose.patches', value: patched, unit: 'incidents', target: `of ${cases.length} scenarios`, ok: patched > 0 },
+      {
+        name: 'diagnose.per_incident.p50',
+        value: Math.round(percentile(times, 50)),
+        unit: 'ms',
+        target: '-',
+        ok: true,
+      },
+      {
+        name: 'diagnose.per_incident.p95',
+        value: Math.round(p95),
+        unit: 'ms',
+        target: '<= 300',
+        ok: p95 <= 300,
+      },
+      {
+        name: 'diagnose.patches',
+        value: patched,
+        unit: 'incidents',
+        target: `of ${cases.length} scenarios`,
+        ok: patched > 0,
+      },
     ];
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write(`usage: npm run bench [-- --only ${Object.keys(SUITES).join(',')}] [--shared DIR]\n`);
+    process.stdout.write(
+      `usage: npm run bench [-- --only ${Object.keys(SUITES).join(',')}] [--shared DIR]\n`,
+    );
     return;
   }
   const wanted = values.only ? values.only.split(',') : Object.keys(SUITES);
