@@ -11,7 +11,7 @@ const NOT_FOUND =
 // "pull access denied, repository does not exist or may require authorization" is ambiguous;
 // only an explicit 401/403 counts as a credentials problem.
 const AUTH =
-  /unauthorized|authentication required|403 forbidden|401|no basic auth credentials|invalid username\/password/i;
+  /unauthorized|authentication required|403 forbidden|\b401\b|no basic auth credentials|invalid username\/password|insufficient_scope|authorization failed|access denied/i;
 
 function splitImage(image: string): { repository: string; tag: string } {
   const at = image.indexOf('@');
@@ -41,6 +41,15 @@ function typoHint(evidence: Evidence, image: string): string | undefined {
   return undefined;
 }
 
+function runningWith(evidence: Evidence, container: string, image: string): boolean {
+  return containerStatuses(evidence, container).some(
+    (s) =>
+      s.status.ready &&
+      s.status.state?.running &&
+      s.pod.spec?.containers?.some((c) => c.name === container && c.image === image),
+  );
+}
+
 export const imagePull: Analyzer = {
   category: 'image-pull',
   analyze(context) {
@@ -67,11 +76,14 @@ export const imagePull: Analyzer = {
       ...events.slice(0, 2).map(eventRef),
     ];
     const hint = image ? typoHint(evidence, image) : undefined;
+    // Pods already running this exact image prove the tag exists: the failure is in pulling it
+    // here (credentials, node, registry), and rolling back would hide that.
+    const servedElsewhere = image !== '' && runningWith(evidence, container, image);
     const auth = messages.some((m) => AUTH.test(m));
-    const notFound = !auth && messages.some((m) => NOT_FOUND.test(m));
+    const notFound = !auth && !servedElsewhere && messages.some((m) => NOT_FOUND.test(m));
 
     const rollback = findRollback(context, container);
-    if (!auth && rollback && (notFound || messages.length === 0 || stuck.length > 0)) {
+    if (!auth && !servedElsewhere && rollback && (notFound || messages.length === 0 || stuck.length > 0)) {
       return patchFinding(
         'image-pull',
         {
@@ -91,7 +103,7 @@ export const imagePull: Analyzer = {
     return noneFinding(
       'image-pull',
       {
-        summary: `${container} cannot pull ${image || 'its image'}${auth ? ': the registry refuses the credentials' : ''}; AEGIS has no earlier image to roll back to safely.`,
+        summary: `${container} cannot pull ${image || 'its image'}${auth ? ': the registry refuses the credentials' : servedElsewhere ? ', although other pods run that image' : ''}; ${auth || servedElsewhere ? 'rolling back would not fix the pull' : 'AEGIS has no earlier image to roll back to safely'}.`,
         rootCause: detail ? detail.slice(0, 300) : 'The image pull fails.',
         confidence: 0.6,
         evidenceRefs: refs,
@@ -101,8 +113,8 @@ export const imagePull: Analyzer = {
           'The registry is unreachable from the nodes (network, rate limit, outage).',
         ],
       },
-      auth
-        ? 'Registry credentials are outside the manifests AEGIS may change (Secrets).'
+      auth || servedElsewhere
+        ? 'The image exists; pull credentials and registry access are outside the manifests AEGIS may change.'
         : 'No previous image for this container is known; a human must choose the right tag.',
     );
   },

@@ -188,6 +188,24 @@ export const probeFailure: Analyzer = {
         );
       }
     }
+    // Liveness kills on the right port without a known start-up time: still a probe problem
+    // (the window is too short or the app hangs), not an application crash to roll back.
+    if (failure.probe === 'livenessProbe' && failure.refused && kills.length > 0) {
+      return noneFinding(
+        'probe-failure',
+        {
+          summary: `The liveness probe of ${name} kills the container (connection refused on port ${failingPort ?? '?'}) before it serves; the logs do not show how long start-up takes.`,
+          rootCause: failure.message,
+          confidence: 0.6,
+          evidenceRefs: refs,
+          hypotheses: [
+            `Start-up takes longer than the liveness window (${(probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3)} s): add a startupProbe or raise initialDelaySeconds.`,
+            'The application hangs during start-up (a dependency it waits for).',
+          ],
+        },
+        'The start-up time is unknown, so AEGIS cannot size the probe window safely.',
+      );
+    }
     return undefined;
   },
 };

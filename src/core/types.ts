@@ -40,6 +40,7 @@ export interface TargetHint {
     | 'Pod'
     | 'HorizontalPodAutoscaler'
     | 'PersistentVolumeClaim'
+    | 'Service'
     | 'Node'
     | 'Namespace'
     | 'Cluster';

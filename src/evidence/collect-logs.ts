@@ -30,7 +30,11 @@ export async function collectLogs(
   alert: { pods: readonly string[]; container?: string },
   budget: LogBudget,
 ): Promise<LogExcerpt[]> {
-  const picks = pickPods(pods, alert).slice(0, budget.maxPods);
+  const failing = pickPods(pods, alert);
+  const healthy = healthyReference(pods, failing);
+  const picks = healthy
+    ? [...failing.slice(0, Math.max(0, budget.maxPods - 1)), healthy]
+    : failing.slice(0, budget.maxPods);
   const excerpts: LogExcerpt[] = [];
   for (const pick of picks) {
     const ns = namespace ?? pick.pod?.metadata?.namespace;
@@ -79,6 +83,28 @@ function pickPods(pods: readonly Pod[], alert: { pods: readonly string[]; contai
     });
   }
   return picks.filter((p) => p.name && p.containers.length > 0);
+}
+
+const REVISION_LABELS = ['pod-template-hash', 'controller-revision-hash'];
+
+function revisionOf(pod: Pod | undefined): string | undefined {
+  const labels = pod?.metadata?.labels ?? {};
+  return REVISION_LABELS.map((l) => labels[l]).find(Boolean);
+}
+
+/**
+ * One healthy pod of the workload, preferably of another revision: a container killed before it
+ * finishes starting never logs how long start-up takes, but its healthy siblings did.
+ */
+function healthyReference(pods: readonly Pod[], picks: readonly PodPick[]): PodPick | undefined {
+  if (picks.length === 0) return undefined;
+  const picked = new Set(picks.map((p) => p.name));
+  const failingRevision = revisionOf(picks[0]?.pod);
+  const candidates = pods.filter((p) => !picked.has(p.metadata?.name ?? '') && badness(p) === 0);
+  const pod = candidates.find((p) => revisionOf(p) !== failingRevision) ?? candidates[0];
+  if (!pod?.metadata?.name) return undefined;
+  const containers = (pod.spec?.containers ?? []).map((c) => ({ name: c.name, previous: false }));
+  return { name: pod.metadata.name, pod, containers };
 }
 
 /** The alert's container first, then failing init and main containers; all main ones when none is failing. */

@@ -50,6 +50,9 @@ export const RULES: readonly RedactRule[] = [
     replace: (match, key = '', separator = '', value = '') => {
       if (isRedacted(value)) return match;
       const kind = /cookie/i.test(key) ? 'cookie' : /api-key/i.test(key) ? 'api-key' : 'authorization';
+      // Prose such as "may require authorization: server message: unauthorized" is no header:
+      // an authorization value is a scheme plus credentials, or one unbroken token.
+      if (kind === 'authorization' && !AUTH_SCHEME.test(value) && /\s/.test(value.trim())) return match;
       const scheme = AUTH_SCHEME.exec(value)?.[0] ?? '';
       return `${key}${separator}${scheme}${REDACTED(kind)}`;
     },

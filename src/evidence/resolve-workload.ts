@@ -62,6 +62,12 @@ export async function resolveInSession(session: EvidenceSession, input: ResolveI
         if (found) return found;
         break;
       }
+      case 'Service': {
+        if (!ns) break;
+        const found = await fromService(session, ns, target.name, label);
+        if (found) return found;
+        break;
+      }
       case 'Node':
       case 'Namespace':
       case 'Cluster':
@@ -206,4 +212,40 @@ function isWorkloadKind(kind: string): kind is WorkloadKind {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A Service-level alert: the workload whose pods the Service selects, or (for a Service that
+ * selects nothing) the one workload whose pod labels miss its selector by exactly one value.
+ */
+async function fromService(session: EvidenceSession, ns: string, name: string, label: string): Promise<Found | undefined> {
+  const service = await session.get('services', ns, name);
+  const selector = (service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!service || !selector || Object.keys(selector).length === 0) {
+    session.note(`${label}: ${service ? 'has no selector' : 'not found'}`);
+    return undefined;
+  }
+  const scored: { kind: WorkloadKind; object: KubeObject; misses: number }[] = [];
+  for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
+    for (const object of await session.list(WORKLOAD_LIST_KIND[kind], ns)) {
+      const labels =
+        (object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
+          ?.metadata?.labels ?? {};
+      const keys = Object.keys(selector);
+      if (!keys.every((k) => k in labels)) continue;
+      scored.push({ kind, object, misses: keys.filter((k) => labels[k] !== selector[k]).length });
+    }
+  }
+  const exact = scored.filter((s) => s.misses === 0);
+  const near = scored.filter((s) => s.misses === 1);
+  const pick = exact.length === 1 ? exact[0] : exact.length === 0 && near.length === 1 ? near[0] : undefined;
+  if (!pick) {
+    session.note(`${label}: no single workload behind the Service selector`);
+    return undefined;
+  }
+  const workloadName = nameOf(pick.object);
+  return {
+    workload: { kind: pick.kind, name: workloadName, object: pick.object },
+    chain: [label, `${pick.kind} ${workloadName}${pick.misses ? ' (selector misses its pods by one label)' : ''}`],
+  };
 }

@@ -15,6 +15,9 @@ const WORKLOAD_LABELS = [
   ['persistentvolumeclaim', 'PersistentVolumeClaim'],
 ] as const satisfies readonly (readonly [string, TargetHint['kind']])[];
 
+const SCRAPE_SERVICES =
+  /^(kubelet|kube-state-metrics|node-exporter|.*prometheus.*|.*alertmanager.*|.*kube-rbac-proxy.*|coredns|kube-dns|kube-apiserver|apiserver|kubernetes)$/i;
+
 export interface AlertTargets {
   namespace?: string;
   /** Most specific first; never empty (falls back to the namespace, then the cluster). */
@@ -34,6 +37,10 @@ export function targetHints(labels: Readonly<Record<string, string>>): AlertTarg
   }
   const pod = targets.length === 0 ? nonEmpty(labels.pod) : undefined;
   if (pod) targets.push({ kind: 'Pod', name: pod });
+  // `service` is usually the scrape target's Service (kubelet, kube-state-metrics); it names the
+  // subject only on Service-level alerts, where nothing more specific is present.
+  const service = targets.length === 0 ? nonEmpty(labels.service) : undefined;
+  if (service && !SCRAPE_SERVICES.test(service)) targets.push({ kind: 'Service', name: service });
   const node = nonEmpty(labels.node);
   if (node) targets.push({ kind: 'Node', name: node });
   if (targets.length === 0) {

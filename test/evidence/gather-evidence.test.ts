@@ -156,9 +156,12 @@ describe('what each scenario needs', () => {
       'v3.21.0',
       'v3.11.4',
     ]);
-    expect(evidence.logs.every((l) => l.requestError?.includes('trying and failing to pull image'))).toBe(
-      true,
-    );
+    const failing = evidence.logs.filter((l) => l.pod.startsWith('storefront-web-w5z2msxs6'));
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.every((l) => l.requestError?.includes('trying and failing to pull image'))).toBe(true);
+    // One healthy pod of the previous revision is read for reference (how a working start looks).
+    const healthy = evidence.logs.filter((l) => !l.pod.startsWith('storefront-web-w5z2msxs6'));
+    expect(healthy.map((l) => l.pod)).toEqual([expect.stringMatching(/^storefront-web-b6k766ncgr-/)]);
   });
 
   it('node failure: no workload, the pods on the node and the node events', async () => {

@@ -124,6 +124,8 @@ const PLANTED: [string, string, string, string][] = [
 
 /** Lines that carry no secret and must come out byte for byte. */
 const ORDINARY = [
+  // containerd's pull error is prose, not an Authorization header (its "unauthorized" decides the analysis)
+  'failed to pull: pull access denied, repository does not exist or may require authorization: server message: unauthorized: unauthorized to access repository',
   'GET https://payments.shop.svc:8080/v1/orders?page=2&limit=50 200',
   'http://example.com:9093/#/alerts?silenced=false',
   'pod uid 4631f58c-391b-4c7c-b749-2bc4274bfad4 restarted',

@@ -23,6 +23,16 @@ describe('targetHints', () => {
       },
     ],
     [
+      'service alert: the Service is the subject when nothing more specific is named',
+      { alertname: 'KubeServiceWithNoEndpoints', namespace: 'payments', service: 'payments-api' },
+      { namespace: 'payments', targets: [{ kind: 'Service', name: 'payments-api' }] },
+    ],
+    [
+      'scrape-target service labels are not subjects',
+      { alertname: 'CPUThrottlingHigh', namespace: 'pricing', service: 'kubelet' },
+      { namespace: 'pricing', targets: [{ kind: 'Namespace', name: 'pricing' }] },
+    ],
+    [
       'deployment alert: pod/container of kube-state-metrics are ignored',
       { ...ksm, namespace: 'default', deployment: 'nginx', pod: 'kube-state-metrics-7c6f4866fc-rclv2' },
       { namespace: 'default', targets: [{ kind: 'Deployment', name: 'nginx' }] },
