@@ -218,7 +218,12 @@ function escapeRegExp(text: string): string {
  * A Service-level alert: the workload whose pods the Service selects, or (for a Service that
  * selects nothing) the one workload whose pod labels miss its selector by exactly one value.
  */
-async function fromService(session: EvidenceSession, ns: string, name: string, label: string): Promise<Found | undefined> {
+async function fromService(
+  session: EvidenceSession,
+  ns: string,
+  name: string,
+  label: string,
+): Promise<Found | undefined> {
   const service = await session.get('services', ns, name);
   const selector = (service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
   if (!service || !selector || Object.keys(selector).length === 0) {
@@ -229,8 +234,8 @@ async function fromService(session: EvidenceSession, ns: string, name: string, l
   for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
     for (const object of await session.list(WORKLOAD_LIST_KIND[kind], ns)) {
       const labels =
-        (object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
-          ?.metadata?.labels ?? {};
+        (object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)
+          ?.template?.metadata?.labels ?? {};
       const keys = Object.keys(selector);
       if (!keys.every((k) => k in labels)) continue;
       scored.push({ kind, object, misses: keys.filter((k) => labels[k] !== selector[k]).length });
@@ -246,6 +251,9 @@ async function fromService(session: EvidenceSession, ns: string, name: string, l
   const workloadName = nameOf(pick.object);
   return {
     workload: { kind: pick.kind, name: workloadName, object: pick.object },
-    chain: [label, `${pick.kind} ${workloadName}${pick.misses ? ' (selector misses its pods by one label)' : ''}`],
+    chain: [
+      label,
+      `${pick.kind} ${workloadName}${pick.misses ? ' (selector misses its pods by one label)' : ''}`,
+    ],
   };
 }
