@@ -1,22 +1,14 @@
-// Every public incident scenario, end to end as a user runs it: `aegis diagnose --json` on a copy
-// of the case's GitOps repo, `git apply` of the printed diff, then the shared checker.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Every public incident scenario (../shared/scenarios), end to end through the built CLI.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, sharedDir } from '../helpers/paths.js';
-import { runCli } from '../helpers/run-cli.js';
+import { sharedDir } from '../helpers/paths.js';
+import { expectScenarioPasses, listCases } from '../helpers/scenario-runner.js';
 
-const exec = promisify(execFile);
 const scenariosDir = path.join(sharedDir(), 'scenarios');
-const cases = readdirSync(scenariosDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
+const cases = listCases(scenariosDir);
 const work = mkdtempSync(path.join(tmpdir(), 'aegis-scenarios-'));
-
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('public scenarios (no LLM)', () => {
@@ -25,47 +17,6 @@ describe('public scenarios (no LLM)', () => {
   });
 
   it.each(cases)('%s passes the shared checker', async (name) => {
-    const caseDir = path.join(scenariosDir, name);
-    const repo = path.join(work, name, 'repo');
-    cpSync(path.join(caseDir, 'gitops'), repo, { recursive: true });
-
-    const run = await runCli([
-      'diagnose',
-      '--alert',
-      path.join(caseDir, 'alert.json'),
-      '--snapshot',
-      path.join(caseDir, 'snapshot'),
-      '--repo',
-      repo,
-      '--llm',
-      'none',
-      '--json',
-      '--quiet',
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { remediation: { action: string; diff: string } };
-    const resultFile = path.join(work, name, 'result.json');
-    writeFileSync(resultFile, run.stdout);
-
-    if (result.remediation.diff) {
-      const patch = path.join(work, name, 'fix.patch');
-      writeFileSync(patch, result.remediation.diff);
-      await exec('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo });
-    } else {
-      expect(result.remediation.action).toBe('none');
-    }
-
-    const checker = await exec(
-      process.execPath,
-      [path.join(scenariosDir, 'check.mjs'), caseDir, repo, resultFile],
-      {
-        cwd: PROJECT_ROOT,
-      },
-    ).catch((error: { stdout?: string; stderr?: string }) => ({
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? '',
-    }));
-    expect(checker.stdout.trim().split('\n').at(-1)).toBe(`PASS ${name}`);
+    await expectScenarioPasses(path.join(scenariosDir, name), path.join(work, name), ['--llm', 'none']);
   });
 });
