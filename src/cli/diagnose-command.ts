@@ -1,6 +1,8 @@
 // `aegis diagnose`: DESIGN.md §4. One JSON document with --json; a readable report otherwise.
 import { type Command, Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import type { ClusterReader } from '../evidence/cluster-reader.js';
+import { parseRequestTimeout } from '../evidence/live-options.js';
 import { openSnapshotReader } from '../evidence/snapshot-reader.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import { writeProposal } from '../gitops/propose.js';
@@ -13,6 +15,8 @@ interface DiagnoseOptions {
   alert: string;
   snapshot?: string;
   kubeconfig?: string;
+  context?: string;
+  requestTimeout?: string;
   repo: string;
   llm: 'none' | 'ollama';
   json?: boolean;
@@ -28,7 +32,9 @@ export function registerDiagnose(program: Command): void {
     .description('Diagnose an alert and print the manifest patch that fixes it (or why none is safe).')
     .requiredOption('--alert <file>', 'Alertmanager webhook payload (JSON, version 4); - reads stdin')
     .option('--snapshot <dir>', 'cluster evidence: a `kubectl cluster-info dump --output-directory` folder')
-    .option('--kubeconfig <path>', 'cluster evidence: read the live cluster (read-only)')
+    .option('--kubeconfig <path>', 'cluster evidence: read the live cluster (read-only: get/list/log)')
+    .option('--context <name>', 'with --kubeconfig: the context to use (default: its current-context)')
+    .option('--request-timeout <duration>', 'with --kubeconfig: deadline of each API request', '10s')
     .requiredOption('--repo <dir>', 'GitOps repository checkout to patch')
     .addOption(new Option('--llm <mode>', 'diagnosis engine').choices(['none', 'ollama']).default('none'))
     .option('--json', 'print one JSON document: {incident, diagnosis, remediation}')
@@ -41,7 +47,7 @@ export function registerDiagnose(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  aegis diagnose --alert alert.json --snapshot dump/ --repo ./gitops --json\n  aegis diagnose --alert - --snapshot dump/ --repo ./gitops --apply < alert.json',
+      '\nExamples:\n  aegis diagnose --alert alert.json --snapshot dump/ --repo ./gitops --json\n  aegis diagnose --alert alert.json --kubeconfig ~/.kube/config --context prod --repo ./gitops\n  aegis diagnose --alert - --snapshot dump/ --repo ./gitops --apply < alert.json',
     )
     .action(async (options: DiagnoseOptions) => {
       const result = await runDiagnose(options);
@@ -57,16 +63,14 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
     : (message: string) => process.stderr.write(`aegis: ${message}\n`);
   if (options.llm === 'ollama')
     throw new UserError('--llm ollama is not available in this build yet', 'use --llm none');
-  if (options.kubeconfig)
-    throw new UserError(
-      'live cluster evidence (--kubeconfig) is not available in this build yet',
-      'use --snapshot DIR',
-    );
-  if (!options.snapshot) throw new UserError('no evidence source', 'pass --snapshot DIR');
+  if (options.kubeconfig && options.snapshot)
+    throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
+  if (!options.snapshot && !options.kubeconfig)
+    throw new UserError('no evidence source', 'pass --snapshot DIR or --kubeconfig PATH');
 
   const payload = await readAlert(options.alert);
   await requireDirectory(options.repo, 'GitOps repository');
-  const reader = await openSnapshotReader(options.snapshot);
+  const reader = options.snapshot ? await openSnapshotReader(options.snapshot) : await liveReader(options);
   const index = await indexRepo(options.repo);
   if (index.docs.length === 0) {
     throw new UserError(
@@ -89,6 +93,16 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
     progress(`wrote ${result.proposal.files.join(', ')}`);
   }
   return result;
+}
+
+/** client-node is large; it is loaded only when a live cluster is read. */
+async function liveReader(options: DiagnoseOptions): Promise<ClusterReader> {
+  const { createLiveReader } = await import('../evidence/live-reader.js');
+  return createLiveReader({
+    ...(options.kubeconfig ? { kubeconfigPath: options.kubeconfig } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    timeoutMs: parseRequestTimeout(options.requestTimeout ?? '10s'),
+  });
 }
 
 function pickIncident(

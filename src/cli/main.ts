@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, UserError } from '../core/errors.js';
 import { registerDiagnose } from './diagnose-command.js';
+import { registerSnapshot } from './snapshot-command.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 ran (also for "no fix"), 1 unexpected failure, 2 bad input or usage. */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerDiagnose(program);
+  registerSnapshot(program);
   return program;
 }
 

@@ -19,6 +19,10 @@ export const LIST_KINDS = [
   'nodes',
   'controllerrevisions',
   'storageclasses',
+  /** Argo CD `Application` (argoproj.io/v1alpha1); usually in the `argocd` namespace. */
+  'applications',
+  /** k8sgpt-operator `Result` (core.k8sgpt.ai/v1alpha1): findings of an in-cluster analyzer. */
+  'k8sgptresults',
 ] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
 

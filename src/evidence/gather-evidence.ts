@@ -10,11 +10,13 @@ import type {
 } from '../core/k8s.js';
 import type { Evidence, Incident, RevisionInfo } from '../core/types.js';
 import { fingerprintOf, type IncidentDraft, incidentSubject } from '../intake/incidents.js';
+import { findArgoApplication } from './argo-application.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { collectLogs, type LogBudget } from './collect-logs.js';
 import { COMPACT_DEFAULTS } from './compact-logs.js';
 import { EvidenceSession, nameOf, WORKLOAD_LIST_KIND } from './evidence-session.js';
 import { configMapSummary, sanitize, sibling, slimNode } from './evidence-shapes.js';
+import { k8sgptFindings } from './k8sgpt-findings.js';
 import { redact, redactObject } from './redact.js';
 import {
   findClaims,
@@ -97,6 +99,16 @@ export async function gatherEvidence(
   const storageClasses = [
     ...new Set([...(await session.list('storageclasses')).map(nameOf), ...boundClasses].filter(Boolean)),
   ];
+  const argoApplication = workload ? await argoApplicationOf(session, ns, workload) : undefined;
+  const externalFindings = k8sgptFindings(await session.list('k8sgptresults'), {
+    ...(ns ? { namespace: ns } : {}),
+    ...(workload ? { workload: { kind: workload.kind, name: workload.name } } : {}),
+    owners: owners.map((o) => ({
+      kind: workload?.kind === 'CronJob' ? 'Job' : 'ReplicaSet',
+      name: nameOf(o),
+    })),
+    pods: [...new Set([...allPods.map(nameOf), ...draft.pods])],
+  });
 
   const evidence: Evidence = {
     ...(ns ? { namespace: ns } : {}),
@@ -114,7 +126,8 @@ export async function gatherEvidence(
     configMaps: namespaced?.configMaps ?? [],
     siblings: namespaced?.siblings ?? [],
     storageClasses,
-    externalFindings: [],
+    ...(argoApplication ? { argoApplication } : {}),
+    externalFindings,
     notes: session.notes.map(redact),
   };
   return { incident: finalIncident(draft, workload), evidence };
@@ -132,6 +145,24 @@ async function revisionsOf(
     return controllerRevisions(workload, await session.list('controllerrevisions', ns), pods);
   }
   return [];
+}
+
+/** The Argo CD Application managing the workload (Applications live in Argo CD's namespace). */
+async function argoApplicationOf(
+  session: EvidenceSession,
+  ns: string | undefined,
+  workload: WorkloadRefWithObject,
+) {
+  const applications = await session.list('applications');
+  if (applications.length === 0) return undefined;
+  const found = findArgoApplication(applications, {
+    kind: workload.kind,
+    name: workload.name,
+    ...(ns ? { namespace: ns } : {}),
+    ...(workload.object ? { object: workload.object } : {}),
+  });
+  if (found.note) session.note(found.note);
+  return found.application;
 }
 
 /** Services, ConfigMap keys and the other workloads of the namespace. */

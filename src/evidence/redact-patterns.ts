@@ -90,15 +90,12 @@ export const RULES: readonly RedactRule[] = [
     },
   },
   {
-    // password=x, DB_PASSWORD: x, --api-key=x, ?access_token=x&, Password=x; (connection strings)
+    // password=x, DB_PASSWORD: x, --api-key=x, ?access_token=x&, Password=x; (connection strings).
+    // Key, separator and value stay on one line: `db:\n  password: x` is two pairs, not `db: password:`.
     name: 'key-value',
     pattern:
-      /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})(\s*(?:=>|[:=])\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/g,
-    replace: (match, lead = '', key = '', separator = '', value = '') => {
-      const quote = /^["']/.test(value) ? value[0] : '';
-      const kind = valueKindFor(key, quote ? value.slice(1, -1) : value);
-      return kind ? `${lead}${key}${separator}${quote}${REDACTED(kind)}${quote}` : match;
-    },
+      /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})([ \t]*(?:=>|[:=])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/g,
+    replace: keyValueReplace,
   },
   {
     // --password hunter2 (flag and value separated by a space)
@@ -121,6 +118,19 @@ export const RULES: readonly RedactRule[] = [
     },
   },
 ];
+
+const KEY_VALUE_SOURCE =
+  /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})([ \t]*(?:=>|[:=])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/.source;
+
+function keyValueReplace(match: string, lead = '', key = '', separator = '', value = ''): string {
+  const quote = /^["']/.test(value) ? value[0] : '';
+  const kind = valueKindFor(key, quote ? value.slice(1, -1) : value);
+  if (kind) return `${lead}${key}${separator}${quote}${REDACTED(kind)}${quote}`;
+  // "failed: token=abc": a harmless key's value can hold a secret pair of its own.
+  if (!/[:=]/.test(value)) return match;
+  const inner = value.replace(new RegExp(KEY_VALUE_SOURCE, 'g'), keyValueReplace);
+  return inner === value ? match : `${lead}${key}${separator}${inner}`;
+}
 
 /** The redaction kind for a key's value, or undefined when it stays (not secret, empty, already done). */
 function valueKindFor(key: string, value: string): string | undefined {

@@ -1,6 +1,15 @@
 // ClusterReader over a `kubectl cluster-info dump --output-directory=DIR` folder (DESIGN.md §5):
 // DIR/nodes.json, DIR/<ns>/<kind>.json (List objects), DIR/<ns>/<pod>/logs.txt and the optional
 // previous-logs.txt. Selectors are applied in memory so callers cannot tell it from the API.
+//
+// Extras beyond kubectl's layout (all optional; `aegis snapshot` writes them):
+//   DIR/<ns>/{statefulsets,horizontalpodautoscalers,persistentvolumeclaims,configmaps}.json
+//     (DESIGN.md §5; absent means none exist),
+//   DIR/<ns>/{jobs,cronjobs,controllerrevisions}.json and DIR/storageclasses.json
+//     (absent means "not recorded": the kind is reported unavailable),
+//   DIR/applications.json (Argo CD Applications) and DIR/results.json (k8sgpt Results):
+//     List objects across namespaces, at the top like nodes.json because they live in the
+//     `argocd` / operator namespace rather than the workload's; absent means none.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -20,9 +29,9 @@ import { filterObjects, isSafeName } from './object-filter.js';
  * required: always written by kubectl; optional: DESIGN.md §5 extras, absent means none exist;
  * extra: not part of the format, absent means "not recorded" (a note, not an empty list).
  */
-type Presence = 'required' | 'optional' | 'extra';
+export type Presence = 'required' | 'optional' | 'extra';
 
-const FILES: Record<ListKind, { file: string; presence: Presence }> = {
+export const SNAPSHOT_FILES: Readonly<Record<ListKind, { file: string; presence: Presence }>> = {
   pods: { file: 'pods.json', presence: 'required' },
   events: { file: 'events.json', presence: 'required' },
   deployments: { file: 'deployments.json', presence: 'required' },
@@ -38,7 +47,12 @@ const FILES: Record<ListKind, { file: string; presence: Presence }> = {
   controllerrevisions: { file: 'controllerrevisions.json', presence: 'extra' },
   nodes: { file: 'nodes.json', presence: 'required' },
   storageclasses: { file: 'storageclasses.json', presence: 'extra' },
+  applications: { file: 'applications.json', presence: 'optional' },
+  k8sgptresults: { file: 'results.json', presence: 'optional' },
 };
+
+/** Namespaced kinds kept in one top-level file for all namespaces (see the header). */
+export const TOP_LEVEL_KINDS: ReadonlySet<ListKind> = new Set(['applications', 'k8sgptresults']);
 
 /** Opens a snapshot folder, failing with one line that names the path when it is not one. */
 export async function openSnapshotReader(dir: string): Promise<SnapshotReader> {
@@ -46,7 +60,7 @@ export async function openSnapshotReader(dir: string): Promise<SnapshotReader> {
   if (!info) throw new UserError(`snapshot folder not found: ${dir}`);
   if (!info.isDirectory()) throw new UserError(`snapshot path is not a folder: ${dir}`);
   const reader = new SnapshotReader(dir);
-  const hasNodes = await exists(join(dir, FILES.nodes.file));
+  const hasNodes = await exists(join(dir, SNAPSHOT_FILES.nodes.file));
   if (!hasNodes && (await reader.namespaces()).length === 0) {
     throw new UserError(`not a cluster snapshot (no nodes.json and no <namespace>/pods.json): ${dir}`);
   }
@@ -66,14 +80,20 @@ export class SnapshotReader implements ClusterReader {
   async namespaces(): Promise<string[]> {
     const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
     const names = entries.filter((e) => e.isDirectory() && isSafeName(e.name)).map((e) => e.name);
-    const present = await Promise.all(names.map((n) => exists(join(this.dir, n, FILES.pods.file))));
+    const present = await Promise.all(names.map((n) => exists(join(this.dir, n, SNAPSHOT_FILES.pods.file))));
     return names.filter((_, i) => present[i]).sort();
   }
 
   async list(kind: ListKind, namespace?: string, options?: ListOptions): Promise<KubeObject[]> {
-    const { file, presence } = FILES[kind];
+    const { file, presence } = SNAPSHOT_FILES[kind];
     if (CLUSTER_SCOPED_KINDS.has(kind)) {
       return filterObjects(await this.required(kind, file, presence), options);
+    }
+    if (TOP_LEVEL_KINDS.has(kind)) {
+      const items = await this.required(kind, file, presence);
+      const inNamespace =
+        namespace === undefined ? items : items.filter((i) => i.metadata?.namespace === namespace);
+      return filterObjects(inNamespace, options);
     }
     if (namespace === undefined) {
       const all = await Promise.all((await this.namespaces()).map((ns) => this.load(kind, join(ns, file))));

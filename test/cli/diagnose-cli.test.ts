@@ -121,18 +121,19 @@ describe('aegis diagnose', () => {
     expect(result.remediation.files).toEqual(['apps/billing/invoice-renderer.yaml']);
   });
 
-  it('refuses features that are not built instead of pretending', async () => {
+  it('reads a live cluster with --kubeconfig, and names a missing kubeconfig in one line', async () => {
+    // The live path itself is covered against a real HTTP API server in test/evidence/live-cli.test.ts.
     const run = await runCli([
       'diagnose',
       '--alert',
       path.join(oom, 'alert.json'),
       '--kubeconfig',
-      '/tmp/k',
+      '/nonexistent/kubeconfig',
       '--repo',
       path.join(oom, 'gitops'),
     ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/not available in this build/);
+    expect(run.stderr).toBe('aegis: kubeconfig not found: /nonexistent/kubeconfig\n');
   });
 });
 

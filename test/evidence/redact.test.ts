@@ -12,6 +12,7 @@ const PEM = [
 
 /** [description, text, the secret part that must disappear, the kind it becomes] */
 const PLANTED: [string, string, string, string][] = [
+  ['a secret pair inside a harmless value', 'webhook call failed: token=s3cr3tV4lue', 's3cr3tV4lue', 'token'],
   [
     'bearer token',
     'GET /api with Bearer abcDEF123456789xyz_-.~+/ token',
