@@ -123,7 +123,7 @@ export async function promptStats(opts: {
           measured: true,
         }
       : // One answer; one retry after a rejected answer; one transient retry each.
-        { mean: 1, max: 4, measured: false },
+        { mean: 1, max: DEFAULTS.maxAttempts, measured: false },
   };
 }
 
@@ -151,8 +151,8 @@ export async function benchPrompts(opts: { scenariosDir: string }): Promise<Benc
       name: 'llm.calls_per_incident.max',
       value: calls.max,
       unit: calls.measured ? 'calls' : 'calls (design bound)',
-      target: '<= 4',
-      ok: calls.max <= 4,
+      target: '<= 2',
+      ok: calls.max <= 2,
     },
   ];
 }

@@ -4,18 +4,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDiagnose } from './diagnose-bench.js';
 import { type BenchResult, benchGitops } from './gitops-bench.js';
+import { benchPrompts } from './llm-bench.js';
+import { table } from './table.js';
 
 const SUITES: Record<string, (shared: string) => Promise<BenchResult[]>> = {
   gitops: () => benchGitops(),
   diagnose: (shared) => benchDiagnose({ scenariosDir: path.join(shared, 'scenarios') }),
+  prompts: (shared) => benchPrompts({ scenariosDir: path.join(shared, 'scenarios') }),
 };
 
-function table(rows: BenchResult[]): string {
-  const header = ['benchmark', 'value', 'unit', 'target', 'ok'];
-  const body = rows.map((r) => [r.name, String(r.value), r.unit, r.target, r.ok ? 'yes' : 'NO']);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+function resultTable(rows: BenchResult[]): string {
+  return table(
+    ['benchmark', 'value', 'unit', 'target', 'ok'],
+    rows.map((r) => [r.name, String(r.value), r.unit, r.target, r.ok ? 'yes' : 'NO']),
+  );
 }
 
 async function main(): Promise<void> {
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     target: '<= 300',
     ok: process.resourceUsage().maxRSS / 1024 <= 300,
   });
-  process.stdout.write(`${table(rows)}\n`);
+  process.stdout.write(`${resultTable(rows)}\n`);
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 }
 

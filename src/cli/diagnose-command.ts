@@ -1,5 +1,6 @@
 // `aegis diagnose`: DESIGN.md §4. One JSON document with --json; a readable report otherwise.
 import { type Command, Option } from 'commander';
+import { readCliEnv } from '../config/env.js';
 import { UserError } from '../core/errors.js';
 import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { parseRequestTimeout } from '../evidence/live-options.js';
@@ -7,7 +8,8 @@ import { openSnapshotReader } from '../evidence/snapshot-reader.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import { writeProposal } from '../gitops/propose.js';
 import { groupIncidents, type IncidentDraft } from '../intake/incidents.js';
-import { type DiagnoseResult, diagnoseIncident } from '../pipeline/diagnose.js';
+import { DEFAULTS as LLM_DEFAULTS } from '../llm/defaults.js';
+import { type DiagnoseDeps, type DiagnoseResult, diagnoseIncident } from '../pipeline/diagnose.js';
 import { formatReport, toJsonDocument } from './format-result.js';
 import { readAlert, requireDirectory } from './read-input.js';
 
@@ -19,6 +21,10 @@ interface DiagnoseOptions {
   requestTimeout?: string;
   repo: string;
   llm: 'none' | 'ollama';
+  model?: string;
+  ollamaUrl?: string;
+  llmTimeout: string;
+  runbook?: string;
   json?: boolean;
   apply?: boolean;
   incident?: string;
@@ -36,7 +42,24 @@ export function registerDiagnose(program: Command): void {
     .option('--context <name>', 'with --kubeconfig: the context to use (default: its current-context)')
     .option('--request-timeout <duration>', 'with --kubeconfig: deadline of each API request', '10s')
     .requiredOption('--repo <dir>', 'GitOps repository checkout to patch')
-    .addOption(new Option('--llm <mode>', 'diagnosis engine').choices(['none', 'ollama']).default('none'))
+    .addOption(
+      new Option('--llm <mode>', 'rules only, or rules plus a second opinion from an LLM on Ollama')
+        .choices(['none', 'ollama'])
+        .default('none'),
+    )
+    .option(
+      '--model <name>',
+      `with --llm ollama: the model (default $AEGIS_OLLAMA_MODEL or ${LLM_DEFAULTS.model})`,
+    )
+    .option(
+      '--ollama-url <url>',
+      `with --llm ollama: Ollama's address (default $OLLAMA_HOST or ${LLM_DEFAULTS.baseUrl})`,
+    )
+    .option('--llm-timeout <duration>', 'with --llm ollama: budget for the LLM, retry included', '60s')
+    .option(
+      '--runbook <file>',
+      'with --llm ollama: past incidents (JSON lines) to show the model as examples',
+    )
     .option('--json', 'print one JSON document: {incident, diagnosis, remediation}')
     .option('--apply', 'also write the patch into --repo (default: print only)')
     .option(
@@ -61,8 +84,6 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
   const progress = options.quiet
     ? () => {}
     : (message: string) => process.stderr.write(`aegis: ${message}\n`);
-  if (options.llm === 'ollama')
-    throw new UserError('--llm ollama is not available in this build yet', 'use --llm none');
   if (options.kubeconfig && options.snapshot)
     throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
   if (!options.snapshot && !options.kubeconfig)
@@ -87,12 +108,27 @@ async function runDiagnose(options: DiagnoseOptions): Promise<DiagnoseResult> {
     index,
     render: options.render,
     progress,
+    ...(await llmDeps(options)),
   });
   if (options.apply && result.proposal) {
     await writeProposal(options.repo, result.proposal);
     progress(`wrote ${result.proposal.files.join(', ')}`);
   }
   return result;
+}
+
+/** LangChain is loaded only when the LLM path is asked for. */
+async function llmDeps(options: DiagnoseOptions): Promise<Pick<DiagnoseDeps, 'llm' | 'runbook'>> {
+  if (options.llm !== 'ollama') return {};
+  const env = readCliEnv();
+  const { createOllamaDiagnoser } = await import('../llm/diagnoser.js');
+  const { createFileRunbook } = await import('../llm/runbook.js');
+  const llm = createOllamaDiagnoser({
+    baseUrl: options.ollamaUrl ?? env.OLLAMA_HOST ?? LLM_DEFAULTS.baseUrl,
+    model: options.model ?? env.AEGIS_OLLAMA_MODEL ?? LLM_DEFAULTS.model,
+    timeoutMs: parseRequestTimeout(options.llmTimeout, '--llm-timeout'),
+  });
+  return { llm, ...(options.runbook ? { runbook: createFileRunbook(options.runbook) } : {}) };
 }
 
 /** client-node is large; it is loaded only when a live cluster is read. */

@@ -9,6 +9,8 @@ export function toJsonDocument(result: DiagnoseResult) {
     remediation: result.remediation,
     alsoMatched: result.alsoMatched,
     evidenceNotes: result.evidenceNotes,
+    ...(result.llm ? { llm: result.llm } : {}),
+    ...(result.explanation ? { explanation: result.explanation } : {}),
   };
 }
 
@@ -26,8 +28,18 @@ export function formatReport(result: DiagnoseResult): string {
     'Evidence',
     ...diagnosis.evidenceRefs.map((r) => `  - ${r}`),
   ];
+  if (result.explanation) lines.push('', 'In plain words', `  ${result.explanation}`);
   if (diagnosis.hypotheses.length)
     lines.push('', 'Hypotheses', ...diagnosis.hypotheses.map((h) => `  - ${h}`));
+  if (result.llm) {
+    const llm = result.llm;
+    lines.push(
+      '',
+      llm.fallback
+        ? `LLM         ${llm.model}: not used, rules decided (${llm.fallback})`
+        : `LLM         ${llm.model}, prompt ${llm.promptVersion}, ${llm.latencyMs} ms, ${llm.promptTokens}+${llm.completionTokens} tokens`,
+    );
+  }
   lines.push('', `Remediation ${remediation.action === 'patch' ? 'PATCH' : 'NONE'}: ${remediation.reason}`);
   for (const change of remediation.changes) {
     lines.push(

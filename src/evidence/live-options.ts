@@ -2,11 +2,11 @@
 import { UserError } from '../core/errors.js';
 
 /** kubectl's `--request-timeout` forms: `10s`, `500ms`, `1m`, or a bare number of seconds. */
-export function parseRequestTimeout(text: string): number {
+export function parseRequestTimeout(text: string, flag = '--request-timeout'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const value = match ? Number(match[1]) * ({ ms: 1, s: 1000, m: 60_000 }[match[2] ?? 's'] ?? 1000) : 0;
   if (!match || value <= 0) {
-    throw new UserError(`invalid --request-timeout ${text}`, 'use a duration such as 10s, 500ms or 1m');
+    throw new UserError(`invalid ${flag} ${text}`, 'use a duration such as 10s, 500ms or 1m');
   }
   return Math.round(value);
 }

@@ -84,7 +84,11 @@ export async function askModel(question: Question, settings: AskSettings): Promi
     let lastValid: { answer: LlmAnswer; reason: string } | undefined;
     let lastErrors: string[] = [];
 
-    for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
+    for (
+      let attempt = 1;
+      attempt <= settings.maxAttempts && meta.attempts < settings.maxRequests;
+      attempt++
+    ) {
       let result: { raw: BaseMessage };
       try {
         result = await invokeWithRetries(
@@ -111,7 +115,7 @@ export async function askModel(question: Question, settings: AskSettings): Promi
       } else {
         lastErrors = checked.errors;
       }
-      if (attempt < settings.maxAttempts) {
+      if (attempt < settings.maxAttempts && meta.attempts < settings.maxRequests) {
         if (!used.includes('retry')) used.push('retry');
         const retry = await settings.prompts.retry.template.format({
           errors: lastErrors.map((e) => `- ${promptLine(e)}`).join('\n'),

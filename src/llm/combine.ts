@@ -6,7 +6,7 @@
 // - the LLM failed, timed out or was blocked: the rule finding, and `llm.fallback` says why.
 import type { Category, Finding, Plan } from '../core/types.js';
 import type { LlmAnswer } from './answer-schema.js';
-import { DEFAULTS } from './chat-model.js';
+import { DEFAULTS } from './defaults.js';
 import { scrub } from './prompt-text.js';
 import type { LlmMeta, LlmOutcome } from './types.js';
 

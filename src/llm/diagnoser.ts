@@ -64,8 +64,10 @@ export function createOllamaDiagnoser(options: OllamaDiagnoserOptions = {}): Oll
     keepAlive: options.keepAlive ?? DEFAULTS.keepAlive,
     createModel: options.createModel ?? createChatOllama,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
-    maxAttempts: Math.max(1, options.maxAttempts ?? 2),
+    maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts),
     transientRetries: Math.max(0, options.transientRetries ?? 1),
+    // Issue target: at most 2 LLM calls per incident, whatever mix of failures happens.
+    maxRequests: Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts),
     allowedOperations: options.allowedOperations ?? DEFAULT_LLM_OPERATIONS,
   };
   let prompts: Promise<PromptSet> | undefined = options.prompts

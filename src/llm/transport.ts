@@ -8,6 +8,8 @@ export interface TransportSettings {
   model: string;
   /** Extra tries for 502/503/504 and dropped connections, within the timeout. */
   transientRetries: number;
+  /** Chat requests allowed per question in all (answers plus transport retries). */
+  maxRequests: number;
 }
 
 export class Timeout extends Error {
@@ -28,7 +30,10 @@ export async function invokeWithRetries<T>(
     try {
       return await call();
     } catch (error: unknown) {
-      if (signal.aborted || retry >= settings.transientRetries || !isTransient(error)) throw error;
+      // A transport retry spends the same budget as the answer retry: at most maxRequests calls
+      // reach Ollama per incident, however the failures mix.
+      const spent = meta.attempts >= settings.maxRequests;
+      if (signal.aborted || spent || retry >= settings.transientRetries || !isTransient(error)) throw error;
       await sleep(250 * (retry + 1), signal);
     }
   }

@@ -2,7 +2,7 @@
 // Every entrypoint (CLI, GitHub App, Action, demo) calls this; it never writes the checkout.
 
 import { templateContainers } from '../analyzers/evidence-queries.js';
-import { runAnalyzers } from '../analyzers/run-analyzers.js';
+import { type AnalysisResult, runAnalyzers } from '../analyzers/run-analyzers.js';
 import { loadRepoConfig, type RepoConfig } from '../config/repo-config.js';
 import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '../core/types.js';
 import type { ClusterReader } from '../evidence/cluster-reader.js';
@@ -13,6 +13,14 @@ import { locateWorkload } from '../gitops/locate.js';
 import { proposeChanges } from '../gitops/propose.js';
 import { type GitopsProposal, isError, type RepoIndex, type WorkloadSource } from '../gitops/types.js';
 import type { IncidentDraft } from '../intake/incidents.js';
+// Only LangChain-free modules of src/llm: the rules-only path must not load the LLM client.
+import { type CombinedFinding, combineFindings } from '../llm/combine.js';
+import { DEFAULTS as LLM_DEFAULTS } from '../llm/defaults.js';
+import type { OllamaDiagnoser } from '../llm/diagnoser.js';
+import { guardrailCheck } from '../llm/guardrail-check.js';
+import { workloadManifests } from '../llm/manifest-text.js';
+import type { RunbookMemory } from '../llm/runbook.js';
+import type { LlmMeta } from '../llm/types.js';
 import { checkChanges, checkPlan } from '../plan/guardrails.js';
 import { operationsToChanges } from '../plan/operation-changes.js';
 
@@ -37,6 +45,10 @@ export interface DiagnoseResult {
   evidenceNotes: string[];
   /** File contents after the patch (for writing the checkout or committing). */
   proposal?: GitopsProposal;
+  /** Model, prompt version, latency, tokens and any fallback, when the LLM was consulted. */
+  llm?: LlmMeta;
+  /** The LLM's plain-words explanation when it agreed with the rules. */
+  explanation?: string;
 }
 
 export interface DiagnoseDeps {
@@ -48,6 +60,10 @@ export interface DiagnoseDeps {
   /** Render with kubectl/helm to check the blast radius (default true). */
   render?: boolean;
   progress?: (message: string) => void;
+  /** The LLM second opinion (Ollama); rules alone when absent. */
+  llm?: OllamaDiagnoser;
+  /** Similar past incidents for the LLM prompt. */
+  runbook?: RunbookMemory;
 }
 
 export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps): Promise<DiagnoseResult> {
@@ -66,14 +82,35 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
   const gitImages =
     located && !isError(located) ? await imagesFromGit(deps.repoRoot, located, evidence) : undefined;
   const analysis = runAnalyzers({ incident, evidence, config, ...(gitImages ? { gitImages } : {}) });
-  progress(`diagnosis: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
+  progress(`rules: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
+  let finding = analysis.finding;
+  let llm: LlmMeta | undefined;
+  let explanation: string | undefined;
+  if (deps.llm) {
+    progress(`asking ${deps.llm.model} for a second opinion`);
+    ({ finding, llm, explanation } = await consultLlm(deps.llm, deps.runbook, analysis, {
+      incident,
+      evidence,
+      config,
+      index,
+      located,
+      historyImages: Object.values(gitImages ?? {}).flat(),
+    }));
+    progress(
+      llm.fallback
+        ? `LLM not used: ${llm.fallback}`
+        : `LLM answered in ${llm.latencyMs} ms (${finding.diagnosis.source})`,
+    );
+  }
   const base = {
     incident,
-    diagnosis: analysis.finding.diagnosis,
+    diagnosis: finding.diagnosis,
     alsoMatched: analysis.matched.slice(1).map((f) => f.diagnosis.category),
     evidenceNotes: [...evidence.notes, ...index.skipped.map((s) => `skipped ${s.file}: ${s.reason}`)],
+    ...(llm ? { llm } : {}),
+    ...(explanation ? { explanation } : {}),
   };
-  const outcome = await remediate(analysis.finding, {
+  const outcome = await remediate(finding, {
     incident,
     evidence,
     config,
@@ -83,6 +120,54 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     gitImages,
   });
   return { ...base, ...outcome };
+}
+
+interface LlmContext {
+  incident: Incident;
+  evidence: Evidence;
+  config: RepoConfig;
+  index: RepoIndex;
+  located: ReturnType<typeof locate>;
+  historyImages: string[];
+}
+
+/**
+ * The LLM sees only the located workload's manifests and up to three similar past incidents; its
+ * plan passes the same guardrails as a rule's, and any failure leaves the rules in charge.
+ */
+async function consultLlm(
+  llm: OllamaDiagnoser,
+  runbook: RunbookMemory | undefined,
+  analysis: AnalysisResult,
+  context: LlmContext,
+): Promise<CombinedFinding> {
+  const { incident, evidence, config, index, located, historyImages } = context;
+  const manifests = located && !isError(located) ? await workloadManifests(index, located) : [];
+  const pastIncidents = runbook
+    ? await runbook
+        .similar(
+          {
+            alertname: incident.alertname,
+            category: analysis.finding.diagnosis.category,
+            ...(incident.namespace ? { namespace: incident.namespace } : {}),
+            ...(evidence.workload ? { workload: evidence.workload.name } : {}),
+          },
+          3,
+        )
+        .catch(() => [])
+    : [];
+  const outcome = await llm.diagnose({
+    incident,
+    evidence,
+    rules: analysis,
+    manifests,
+    pastIncidents,
+    check: guardrailCheck({ incident, evidence, config, historyImages }),
+  });
+  return combineFindings(analysis.finding, outcome, {
+    minConfidence: Math.max(LLM_DEFAULTS.minConfidence, config.minConfidence),
+    reportOnly: config.reportOnly,
+  });
 }
 
 interface RemediateInput {

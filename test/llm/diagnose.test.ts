@@ -259,6 +259,19 @@ describe('Ollama down, slow or failing', () => {
     expect(outcome.meta.attempts).toBe(2);
   });
 
+  it('never sends more than 2 chat requests per incident, whatever the mix of failures', async () => {
+    double.enqueue({ status: 503, error: 'server busy' });
+    double.enqueue({ text: 'not json at all' });
+    double.enqueue({ json: oomAnswer() });
+    const before = double.chatBodies().length;
+    const outcome = await diagnoser().diagnose(oom.input);
+    expect(double.chatBodies().length - before).toBe(2);
+    expect(outcome.meta.attempts).toBe(2);
+    expect(outcome.meta.fallback).toBeDefined();
+    expect(double.pending()).toBe(1);
+    await diagnoser().diagnose(oom.input); // consumes the answer left over, for the next test
+  });
+
   it('a missing model says how to get it', async () => {
     const strict = await startOllamaDouble({ models: ['llama3.1:8b'] });
     try {
