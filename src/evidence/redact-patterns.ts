@@ -27,6 +27,12 @@ const HEADER_KEYS = '(?:proxy-)?authorization|set-cookie|cookie|x-api-key|x-auth
 
 const AUTH_SCHEME = /^(Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256)\s+/i;
 
+// password=x, DB_PASSWORD: x, --api-key=x, ?access_token=x&, Password=x; (connection strings).
+// Key, separator and value stay on one line: `db:\n  password: x` is two pairs, not `db: password:`.
+const KEY_VALUE_SOURCE =
+  /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})([ \t]*(?:=>|[:=])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/
+    .source;
+
 export const RULES: readonly RedactRule[] = [
   {
     // Complete blocks, also with JSON-escaped newlines; a block cut short loses its base64 tail.
@@ -93,8 +99,7 @@ export const RULES: readonly RedactRule[] = [
     // password=x, DB_PASSWORD: x, --api-key=x, ?access_token=x&, Password=x; (connection strings).
     // Key, separator and value stay on one line: `db:\n  password: x` is two pairs, not `db: password:`.
     name: 'key-value',
-    pattern:
-      /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})([ \t]*(?:=>|[:=])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/g,
+    pattern: new RegExp(KEY_VALUE_SOURCE, 'g'),
     replace: keyValueReplace,
   },
   {
@@ -118,9 +123,6 @@ export const RULES: readonly RedactRule[] = [
     },
   },
 ];
-
-const KEY_VALUE_SOURCE =
-  /(^|[^A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]{0,79})([ \t]*(?:=>|[:=])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"',;&})\]]+)/.source;
 
 function keyValueReplace(match: string, lead = '', key = '', separator = '', value = ''): string {
   const quote = /^["']/.test(value) ? value[0] : '';
