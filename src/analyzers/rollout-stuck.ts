@@ -15,7 +15,9 @@ export const rolloutStuck: Analyzer = {
   category: 'rollout-stuck',
   analyze(context) {
     const { evidence, incident } = context;
-    const status = evidence.workload?.object.status as { conditions?: Condition[] } | undefined;
+    // Without the workload object there is no rollout to judge; the alert name alone is not evidence.
+    if (!evidence.workload) return undefined;
+    const status = evidence.workload.object.status as { conditions?: Condition[] } | undefined;
     const stuck = status?.conditions?.find(
       (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
     );

@@ -95,7 +95,7 @@ function unknownFinding({ incident, evidence }: AnalyzerContext): Finding {
   return noneFinding(
     'unknown',
     {
-      summary: `No rule recognises the failure behind ${incident.alertname}${evidence.workload ? ` on ${evidence.workload.kind} ${evidence.workload.name}` : ''}.`,
+      summary: `No rule recognises the failure behind ${incident.alertname}${evidence.workload ? ` on ${evidence.workload.kind} ${evidence.workload.name}` : ''}.${missingWorkload(incident, evidence)}`,
       rootCause: 'Unknown.',
       confidence: 0.2,
       evidenceRefs: warnings.map(eventRef),
@@ -107,4 +107,14 @@ function unknownFinding({ incident, evidence }: AnalyzerContext): Finding {
     },
     'No confident fix: AEGIS changes nothing and reports what it saw.',
   );
+}
+
+/** Says so when the alert names a workload the evidence does not contain (wrong cluster, deleted). */
+function missingWorkload(
+  incident: AnalyzerContext['incident'],
+  evidence: AnalyzerContext['evidence'],
+): string {
+  const named = incident.workload;
+  if (!named || evidence.workload) return '';
+  return ` ${named.kind} ${named.name} is not in the evidence (${evidence.notes.slice(0, 2).join('; ') || 'not found'}).`;
 }

@@ -64,6 +64,35 @@ describe('aegis diagnose', () => {
     expect(run.stderr).toMatch(pattern);
   });
 
+  it.each([
+    ['kubesphere-nm.KubeDeploymentReplicasMismatch.json', /Deployment nginx is not in the evidence/],
+    ['kubesphere-nm.KubeletDown-no-namespace.json', /Node|node/],
+    ['prometheus-msteams.prom_post_request.json', /No rule recognises/],
+  ])(
+    'real payload %s against a cluster that lacks its subject: no crash, no patch',
+    async (fixture, summary) => {
+      const alert = path.join(sharedDir(), 'fixtures', 'alertmanager', fixture);
+      const run = await runCli([
+        'diagnose',
+        '--alert',
+        alert,
+        '--snapshot',
+        path.join(oom, 'snapshot'),
+        '--repo',
+        path.join(oom, 'gitops'),
+        '--json',
+        '-q',
+      ]);
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        diagnosis: { summary: string };
+        remediation: { action: string; diff: string };
+      };
+      expect(result.remediation).toMatchObject({ action: 'none', diff: '' });
+      expect(result.diagnosis.summary).toMatch(summary);
+    },
+  );
+
   it('rejects a repository without manifests', async () => {
     const empty = mkdtempSync(path.join(work, 'empty-'));
     writeFileSync(path.join(empty, 'README.md'), '# nothing here\n');
