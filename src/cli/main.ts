@@ -3,6 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, UserError } from '../core/errors.js';
 import { registerDiagnose } from './diagnose-command.js';
+import { registerIncident } from './incident-command.js';
+import { registerPropose } from './propose-command.js';
+import { registerServe } from './serve-command.js';
 import { registerSnapshot } from './snapshot-command.js';
 import { VERSION } from './version.js';
 
@@ -17,7 +20,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerDiagnose(program);
+  registerPropose(program);
+  registerIncident(program);
   registerSnapshot(program);
+  registerServe(program);
   return program;
 }
 

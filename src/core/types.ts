@@ -70,6 +70,8 @@ export interface Incident {
   alertCount: number;
   source: 'alertmanager';
   externalURL?: string;
+  /** The first alert's Prometheus graph link (the rule expression), for the PR summary. */
+  generatorURL?: string;
 }
 
 // ------------------------------------------------------------------ evidence

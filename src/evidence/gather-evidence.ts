@@ -201,5 +201,6 @@ function finalIncident(draft: IncidentDraft, workload: WorkloadRefWithObject | u
     alertCount: draft.alertCount,
     source: draft.source,
     ...(draft.externalURL ? { externalURL: draft.externalURL } : {}),
+    ...(draft.generatorURL ? { generatorURL: draft.generatorURL } : {}),
   };
 }

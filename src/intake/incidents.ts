@@ -86,6 +86,7 @@ function buildDraft(
   const subject = incidentSubject(workloadGuess, targets);
   const container = mostCommon(hints.map((h) => h.container));
   const firing = alerts.some((a) => (a.status ?? payload.status) === 'firing');
+  const generatorURL = alerts.find((a) => a.generatorURL)?.generatorURL;
   return {
     fingerprint: fingerprintOf(alertname, first.namespace, subject.kind, subject.name),
     alertname,
@@ -100,6 +101,7 @@ function buildDraft(
     alertCount: alerts.length,
     source: 'alertmanager',
     ...(payload.externalURL ? { externalURL: payload.externalURL } : {}),
+    ...(generatorURL ? { generatorURL } : {}),
     ...(workloadGuess ? { workloadGuess } : {}),
     pods: unique(hints.map((h) => h.pod).filter((p): p is string => Boolean(p))),
   };

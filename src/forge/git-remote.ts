@@ -1,0 +1,71 @@
+// Branch transport shared by both forges: ls-remote/fetch to see what the remote holds and a push
+// with force-with-lease. The remote URL may carry a token; it never reaches an error message.
+import { redact } from '../evidence/redact.js';
+import { createGit } from '../git/create-git.js';
+
+/** Where fetched remote branches are kept in the local clone (never a branch the user sees). */
+export const FETCH_NAMESPACE = 'refs/aegis/remote/';
+
+export interface GitRemote {
+  /** A path or URL git accepts; may embed credentials. */
+  url: string;
+  /** Strings to hide from errors (tokens). */
+  secrets?: string[];
+}
+
+export async function remoteBranchSha(repoDir: string, remote: GitRemote, branch: string) {
+  const out = await run(remote, () =>
+    createGit(repoDir).raw(['ls-remote', '--refs', remote.url, `refs/heads/${branch}`]),
+  );
+  const sha = out.trim().split(/\s+/)[0];
+  return sha ? sha : undefined;
+}
+
+export async function fetchRemoteBranch(
+  repoDir: string,
+  remote: GitRemote,
+  branch: string,
+): Promise<string | undefined> {
+  const sha = await remoteBranchSha(repoDir, remote, branch);
+  if (!sha) return undefined;
+  const local = `${FETCH_NAMESPACE}${branch}`;
+  await run(remote, () =>
+    createGit(repoDir).raw(['fetch', '--no-tags', '--quiet', remote.url, `+refs/heads/${branch}:${local}`]),
+  );
+  return sha;
+}
+
+export async function pushWithLease(
+  repoDir: string,
+  remote: GitRemote,
+  request: { branch: string; sha: string; expected: string | null },
+): Promise<void> {
+  const ref = `refs/heads/${request.branch}`;
+  await run(remote, () =>
+    createGit(repoDir).raw([
+      'push',
+      '--porcelain',
+      '--no-verify',
+      `--force-with-lease=${ref}:${request.expected ?? ''}`,
+      remote.url,
+      `${request.sha}:${ref}`,
+    ]),
+  );
+}
+
+async function run<T>(remote: GitRemote, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`git: ${scrub(message, remote).trim().split('\n').slice(0, 3).join(' ')}`);
+  }
+}
+
+/** Removes the remote's tokens, any `user:password@` in URLs, and known secret shapes. */
+export function scrub(text: string, remote: GitRemote): string {
+  let out = text;
+  for (const secret of remote.secrets ?? []) if (secret) out = out.split(secret).join('***');
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+  return redact(out);
+}

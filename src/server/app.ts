@@ -1,0 +1,31 @@
+// The Probot app function: GitHub webhooks plus AEGIS's own routes, built only from what is passed
+// in (no module-level state), so one process can host several instances and tests build their own.
+import type { ApplicationFunction } from 'probot';
+import type { ServerConfig } from '../config/server-config.js';
+import type { IncidentHandler } from './incident-handler.js';
+import type { Metrics } from './metrics.js';
+import type { IncidentQueue } from './queue.js';
+import { createHttpHandler } from './routes.js';
+import { registerWebhookHandlers } from './webhooks.js';
+
+export interface AppDeps {
+  config: ServerConfig;
+  metrics: Metrics;
+  handleIncident: IncidentHandler;
+  queue: IncidentQueue;
+}
+
+export function createAegisApp(deps: AppDeps): ApplicationFunction {
+  return (app, { addHandler }) => {
+    registerWebhookHandlers(app);
+    addHandler(
+      createHttpHandler({
+        alertToken: deps.config.alertToken,
+        metrics: deps.metrics,
+        queue: deps.queue,
+        handleIncident: deps.handleIncident,
+        log: app.log,
+      }),
+    );
+  };
+}

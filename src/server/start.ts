@@ -1,0 +1,92 @@
+// Wires the real server for `aegis serve`: logger, metrics, queue, Probot's Server with the AEGIS
+// app loaded, listening on HOST:PORT.
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import type { Logger } from 'pino';
+import { Probot, type ProbotOctokit, Server } from 'probot';
+import type { ServerConfig } from '../config/server-config.js';
+import { createAegisApp } from './app.js';
+import type { IncidentHandler } from './incident-handler.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createIncidentQueue, type IncidentQueue } from './queue.js';
+
+export interface StartOptions {
+  config: ServerConfig;
+  handleIncident: IncidentHandler;
+  /** Defaults to a JSON logger at config.logLevel on stdout. */
+  log?: Logger;
+  /** Tests pass an Octokit with retries and throttling off. */
+  Octokit?: typeof ProbotOctokit;
+  /** Export Node.js process metrics too (on for `aegis serve`). */
+  processMetrics?: boolean;
+}
+
+export interface RunningServer {
+  /** `http://host:port` as bound. */
+  url: string;
+  port: number;
+  metrics: Metrics;
+  queue: IncidentQueue;
+  log: Logger;
+  /** Stops listening, then waits up to drainMs for queued incidents to finish. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+const DEFAULT_DRAIN_MS = 25_000;
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
+  const queue = createIncidentQueue({ ...config.queue, log: log.child({ component: 'queue' }) });
+  // Probot's Server treats port 0 as "unset" (`port || 3000`): pick a free port ourselves.
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const server = new Server({
+    host: config.host,
+    port,
+    log,
+    enableStaticFiles: false,
+    Probot: Probot.defaults({
+      appId: config.appId,
+      privateKey: config.privateKey,
+      secret: config.webhookSecret,
+      log,
+      ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    }),
+  });
+  await server.load(createAegisApp({ config, metrics, handleIncident: options.handleIncident, queue }));
+  const http = await server.start();
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    metrics,
+    queue,
+    log,
+    async stop(drainMs = DEFAULT_DRAIN_MS) {
+      await server.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        queue.idle().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained) log.warn({ queueDepth: queue.depth, drainMs }, 'stopped with incidents still queued');
+    },
+  };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
