@@ -1,28 +1,22 @@
 // The remediation core: alert → evidence → diagnosis → guarded plan → located, minimal patch.
 // Every entrypoint (CLI, GitHub App, Action, demo) calls this; it never writes the checkout.
 
-import { templateContainers } from '../analyzers/evidence-queries.js';
-import { type AnalysisResult, runAnalyzers } from '../analyzers/run-analyzers.js';
+import { runAnalyzers } from '../analyzers/run-analyzers.js';
 import { loadRepoConfig, type RepoConfig } from '../config/repo-config.js';
 import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '../core/types.js';
 import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { gatherEvidence } from '../evidence/gather-evidence.js';
-import { previousImagesFromGit } from '../gitops/git-history.js';
 import { indexRepo } from '../gitops/index-repo.js';
-import { locateWorkload } from '../gitops/locate.js';
 import { proposeChanges } from '../gitops/propose.js';
-import { type GitopsProposal, isError, type RepoIndex, type WorkloadSource } from '../gitops/types.js';
+import { type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
 import type { IncidentDraft } from '../intake/incidents.js';
-// Only LangChain-free modules of src/llm: the rules-only path must not load the LLM client.
-import { type CombinedFinding, combineFindings } from '../llm/combine.js';
-import { DEFAULTS as LLM_DEFAULTS } from '../llm/defaults.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
-import { guardrailCheck } from '../llm/guardrail-check.js';
-import { workloadManifests } from '../llm/manifest-text.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import type { LlmMeta } from '../llm/types.js';
 import { checkChanges, checkPlan } from '../plan/guardrails.js';
 import { operationsToChanges } from '../plan/operation-changes.js';
+import { consultLlm } from './consult-llm.js';
+import { imagesFromGit, type Located, locate } from './locate-source.js';
 
 export interface Remediation {
   action: Plan['action'];
@@ -122,86 +116,14 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
   return { ...base, ...outcome };
 }
 
-interface LlmContext {
-  incident: Incident;
-  evidence: Evidence;
-  config: RepoConfig;
-  index: RepoIndex;
-  located: ReturnType<typeof locate>;
-  historyImages: string[];
-}
-
-/**
- * The LLM sees only the located workload's manifests and up to three similar past incidents; its
- * plan passes the same guardrails as a rule's, and any failure leaves the rules in charge.
- */
-async function consultLlm(
-  llm: OllamaDiagnoser,
-  runbook: RunbookMemory | undefined,
-  analysis: AnalysisResult,
-  context: LlmContext,
-): Promise<CombinedFinding> {
-  const { incident, evidence, config, index, located, historyImages } = context;
-  const manifests = located && !isError(located) ? await workloadManifests(index, located) : [];
-  const pastIncidents = runbook
-    ? await runbook
-        .similar(
-          {
-            alertname: incident.alertname,
-            category: analysis.finding.diagnosis.category,
-            ...(incident.namespace ? { namespace: incident.namespace } : {}),
-            ...(evidence.workload ? { workload: evidence.workload.name } : {}),
-          },
-          3,
-        )
-        .catch(() => [])
-    : [];
-  const outcome = await llm.diagnose({
-    incident,
-    evidence,
-    rules: analysis,
-    manifests,
-    pastIncidents,
-    check: guardrailCheck({ incident, evidence, config, historyImages }),
-  });
-  return combineFindings(analysis.finding, outcome, {
-    minConfidence: Math.max(LLM_DEFAULTS.minConfidence, config.minConfidence),
-    reportOnly: config.reportOnly,
-  });
-}
-
 interface RemediateInput {
   incident: Incident;
   evidence: Evidence;
   config: RepoConfig;
   index: RepoIndex;
   deps: DiagnoseDeps;
-  located: ReturnType<typeof locate>;
+  located: Located;
   gitImages: Record<string, string[]> | undefined;
-}
-
-function locate(index: RepoIndex, incident: Incident, evidence: Evidence) {
-  const workload = evidence.workload;
-  if (!workload) return undefined;
-  const namespace = incident.namespace ?? evidence.namespace;
-  const target = { kind: workload.kind, name: workload.name, ...(namespace ? { namespace } : {}) };
-  const hints = incident.labels.cluster ? { cluster: incident.labels.cluster } : undefined;
-  return locateWorkload(index, target, hints);
-}
-
-/** Earlier images per container from the git history of the file that defines the workload. */
-async function imagesFromGit(root: string, source: WorkloadSource, evidence: Evidence) {
-  if (source.type === 'helm') return undefined;
-  const out: Record<string, string[]> = {};
-  for (const container of templateContainers(evidence)) {
-    const images = await previousImagesFromGit(root, source.doc.file, {
-      container: container.name,
-      kind: source.target.kind,
-      name: source.doc.name ?? source.target.name,
-    });
-    if (images.length) out[container.name] = images;
-  }
-  return Object.keys(out).length ? out : undefined;
 }
 
 async function remediate(
@@ -244,8 +166,8 @@ async function remediate(
   const fieldGuard = checkChanges(converted.changes, allowed);
   if (!fieldGuard.ok) return none(`Guardrail: ${fieldGuard.reason}`);
 
-  const hints = input.incident.labels.cluster ? { cluster: input.incident.labels.cluster } : undefined;
-  const source = locateWorkload(input.index, target, hints);
+  const source = input.located;
+  if (!source) return none('No workload was resolved for this alert.');
   if (isError(source))
     return none(
       `No confident fix: cannot find the manifest that produces ${workload.kind} ${workload.name} (${source.error}).`,

@@ -6,50 +6,12 @@ import { templateContainers } from '../analyzers/evidence-queries.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import { parseQuantity } from '../core/quantity.js';
 import type { Evidence, Incident, Operation, Plan } from '../core/types.js';
-import type { ObjectChange } from '../gitops/types.js';
 import { globMatch } from './glob.js';
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+import { deny, OK, type Verdict } from './verdict.js';
 
-const OK: Verdict = { ok: true };
-const deny = (reason: string): Verdict => ({ ok: false, reason });
-
-/** Fields no AEGIS change may touch, at any depth of any object. */
-const FORBIDDEN_FIELDS = new Set([
-  'securityContext',
-  'privileged',
-  'allowPrivilegeEscalation',
-  'capabilities',
-  'hostNetwork',
-  'hostPID',
-  'hostIPC',
-  'hostPath',
-  'hostPort',
-  'hostAliases',
-  'hostUsers',
-  'serviceAccount',
-  'serviceAccountName',
-  'automountServiceAccountToken',
-  'imagePullSecrets',
-  'runAsUser',
-  'runAsGroup',
-  'runAsNonRoot',
-  'procMount',
-  'seccompProfile',
-  'appArmorProfile',
-]);
-
-/** Kinds AEGIS may edit; everything else (Secrets, RBAC, webhooks, CRDs, Namespaces) is off limits. */
-const EDITABLE_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'HorizontalPodAutoscaler',
-  'PersistentVolumeClaim',
-  'Service',
-]);
+export { checkChanges } from './field-guardrails.js';
+export type { Verdict } from './verdict.js';
 
 const SECRETISH_ENV =
   /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL)|^LD_|^(NODE_OPTIONS|JAVA_TOOL_OPTIONS|PYTHONPATH|PATH)$/i;
@@ -261,23 +223,4 @@ function checkReference(
         : deny('the new selector value must match the workload pod labels');
     }
   }
-}
-
-/**
- * The field-level check behind every edit: only editable kinds, only this incident's objects,
- * and never a forbidden field, whatever the plan says.
- */
-export function checkChanges(
-  changes: readonly ObjectChange[],
-  allowed: readonly { kind: string; name: string }[],
-): Verdict {
-  for (const change of changes) {
-    const { kind, name } = change.target;
-    if (!EDITABLE_KINDS.has(kind)) return deny(`AEGIS never edits ${kind} objects`);
-    if (!allowed.some((a) => a.kind === kind && a.name === name))
-      return deny(`${kind} ${name} is not part of this incident's workload`);
-    const field = change.path.find((seg) => typeof seg === 'string' && FORBIDDEN_FIELDS.has(seg));
-    if (field) return deny(`AEGIS never changes ${String(field)}`);
-  }
-  return OK;
 }
