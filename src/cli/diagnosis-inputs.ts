@@ -37,13 +37,23 @@ export function progressFor(options: { quiet?: boolean }): Progress {
 
 /** Adds the shared options; `repoHelp` says what --repo is used for by this command. */
 export function addDiagnosisOptions(command: Command, repoHelp: string): Command {
+  command.requiredOption('--alert <file>', 'Alertmanager webhook payload (JSON, version 4); - reads stdin');
+  addEvidenceOptions(command).requiredOption('--repo <dir>', repoHelp);
+  return addLlmOptions(command);
+}
+
+/** Where evidence comes from: --snapshot, or --kubeconfig with --context and --request-timeout. */
+export function addEvidenceOptions(command: Command): Command {
   return command
-    .requiredOption('--alert <file>', 'Alertmanager webhook payload (JSON, version 4); - reads stdin')
     .option('--snapshot <dir>', 'cluster evidence: a `kubectl cluster-info dump --output-directory` folder')
     .option('--kubeconfig <path>', 'cluster evidence: read the live cluster (read-only: get/list/log)')
     .option('--context <name>', 'with --kubeconfig: the context to use (default: its current-context)')
-    .option('--request-timeout <duration>', 'with --kubeconfig: deadline of each API request', '10s')
-    .requiredOption('--repo <dir>', repoHelp)
+    .option('--request-timeout <duration>', 'with --kubeconfig: deadline of each API request', '10s');
+}
+
+/** --llm and the options of the Ollama second opinion. */
+export function addLlmOptions(command: Command): Command {
+  return command
     .addOption(
       new Option('--llm <mode>', 'rules only, or rules plus a second opinion from an LLM on Ollama')
         .choices(['none', 'ollama'])
@@ -77,14 +87,10 @@ export function addDiagnosisTailOptions(command: Command): Command {
 
 /** Reads and checks the inputs, then runs the core pipeline once. */
 export async function runDiagnosis(options: DiagnosisOptions, progress: Progress): Promise<DiagnoseResult> {
-  if (options.kubeconfig && options.snapshot)
-    throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
-  if (!options.snapshot && !options.kubeconfig)
-    throw new UserError('no evidence source', 'pass --snapshot DIR or --kubeconfig PATH');
-
+  checkEvidenceChoice(options);
   const payload = await readAlert(options.alert);
   await requireDirectory(options.repo, 'GitOps repository');
-  const reader = options.snapshot ? await openSnapshotReader(options.snapshot) : await liveReader(options);
+  const reader = await openEvidenceReader(options);
   const index = await indexRepo(options.repo);
   if (index.docs.length === 0) {
     throw new UserError(
@@ -105,8 +111,28 @@ export async function runDiagnosis(options: DiagnosisOptions, progress: Progress
   });
 }
 
+export type EvidenceOptions = Pick<
+  DiagnosisOptions,
+  'snapshot' | 'kubeconfig' | 'context' | 'requestTimeout'
+>;
+export type LlmOptions = Pick<DiagnosisOptions, 'llm' | 'model' | 'ollamaUrl' | 'llmTimeout' | 'runbook'>;
+
+/** Exactly one of --snapshot and --kubeconfig. */
+export function checkEvidenceChoice(options: EvidenceOptions): void {
+  if (options.kubeconfig && options.snapshot)
+    throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
+  if (!options.snapshot && !options.kubeconfig)
+    throw new UserError('no evidence source', 'pass --snapshot DIR or --kubeconfig PATH');
+}
+
+/** The snapshot reader, or the live reader of --kubeconfig. */
+export async function openEvidenceReader(options: EvidenceOptions): Promise<ClusterReader> {
+  checkEvidenceChoice(options);
+  return options.snapshot ? openSnapshotReader(options.snapshot) : liveReader(options);
+}
+
 /** LangChain is loaded only when the LLM path is asked for. */
-async function llmDeps(options: DiagnosisOptions): Promise<Pick<DiagnoseDeps, 'llm' | 'runbook'>> {
+export async function llmDeps(options: LlmOptions): Promise<Pick<DiagnoseDeps, 'llm' | 'runbook'>> {
   if (options.llm !== 'ollama') return {};
   const env = readCliEnv();
   const { createOllamaDiagnoser } = await import('../llm/diagnoser.js');
@@ -120,7 +146,7 @@ async function llmDeps(options: DiagnosisOptions): Promise<Pick<DiagnoseDeps, 'l
 }
 
 /** client-node is large; it is loaded only when a live cluster is read. */
-async function liveReader(options: DiagnosisOptions): Promise<ClusterReader> {
+async function liveReader(options: EvidenceOptions): Promise<ClusterReader> {
   const { createLiveReader } = await import('../evidence/live-reader.js');
   return createLiveReader({
     ...(options.kubeconfig ? { kubeconfigPath: options.kubeconfig } : {}),

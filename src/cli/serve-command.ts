@@ -1,20 +1,55 @@
 // `aegis serve`: DESIGN.md §4. Runs the GitHub App server (webhooks, POST /api/alerts, probes,
-// metrics) until SIGINT or SIGTERM; configuration comes from the environment only.
+// metrics) until SIGINT or SIGTERM; configuration comes from the environment. With --repo (local
+// mode, DESIGN.md §9) every incident is diagnosed against that checkout and its fix pushed to the
+// checkout's origin as a pull request of the local forge; the GitHub App is then optional.
 import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server-config.js';
+import { UserError } from '../core/errors.js';
+import { indexRepo } from '../gitops/index-repo.js';
+import { locateRepo } from '../propose/commit-edits.js';
 import { logOnlyIncidentHandler } from '../server/incident-handler.js';
+import { createMetrics, type Metrics } from '../server/metrics.js';
+import { createProposeHandler } from '../server/propose-handler.js';
 import { startServer } from '../server/start.js';
+import {
+  addEvidenceOptions,
+  addLlmOptions,
+  checkEvidenceChoice,
+  type EvidenceOptions,
+  type LlmOptions,
+  llmDeps,
+  openEvidenceReader,
+} from './diagnosis-inputs.js';
+import { openForge } from './forge-options.js';
+import { requireDirectory } from './read-input.js';
+
+interface ServeOptions extends EvidenceOptions, LlmOptions {
+  repo?: string;
+  state?: string;
+  base: string;
+  render: boolean;
+}
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('Run the GitHub App server: webhooks, Alertmanager receiver, /healthz, /readyz, /metrics.')
+    .option(
+      '--repo <dir>',
+      'local mode: GitOps clone whose origin receives fix branches; PRs go to the local forge',
+    );
+  addEvidenceOptions(command);
+  command
+    .option('--state <dir>', 'with --repo: local forge state folder (default: .aegis beside the repository)')
+    .option('--base <branch>', 'with --repo: branch fixes are based on and PRs target', 'main');
+  addLlmOptions(command)
+    .option('--no-render', 'with --repo: skip the kubectl/helm render check of the blast radius')
     .addHelpText(
       'after',
       [
         '',
         'Configuration (environment):',
-        '  APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET   the GitHub App (required)',
+        '  APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET   the GitHub App (required without --repo)',
         '  AEGIS_ALERT_TOKEN        bearer token Alertmanager sends to POST /api/alerts (required, ≥ 16 chars)',
         '  AEGIS_ARGOCD_TOKEN       bearer token of Argo CD notifications (optional)',
         '  HOST, PORT               listen address (default localhost:3000; HOST=0.0.0.0 in a container)',
@@ -22,19 +57,70 @@ export function registerServe(program: Command): void {
         '  AEGIS_MAX_OPEN_PRS, AEGIS_MAX_NEW_PRS_PER_HOUR   pull-request limits (default 5, 3)',
         '  AEGIS_QUEUE_CONCURRENCY, AEGIS_QUEUE_MAX_DEPTH   incident queue bounds (default 4, 100)',
         '  AEGIS_ROUTES             routing config file (optional)',
+        '',
+        'Without --repo, incidents are only logged. Local mode:',
+        '  AEGIS_ALERT_TOKEN=... aegis serve --repo ./gitops --snapshot dump/',
       ].join('\n'),
     )
-    .action(async () => {
-      const config = loadServerConfig();
+    .action(async (options: ServeOptions) => {
+      if (!options.repo && (options.snapshot || options.kubeconfig))
+        throw new UserError(
+          '--snapshot and --kubeconfig only apply with --repo',
+          'add --repo DIR (local mode)',
+        );
+      const config = loadServerConfig(process.env, undefined, { githubAppOptional: Boolean(options.repo) });
+      const metrics = createMetrics({ processMetrics: true });
+      const handleIncident = options.repo
+        ? await localModeHandler(options, options.repo, metrics)
+        : undefined;
       const server = await startServer({
         config,
-        handleIncident: logOnlyIncidentHandler,
-        processMetrics: true,
+        handleIncident: handleIncident ?? logOnlyIncidentHandler,
+        metrics,
       });
+      if (handleIncident)
+        server.log.info(
+          { repo: options.repo, base: options.base },
+          'local mode: incidents open pull requests',
+        );
+      else server.log.warn('no --repo given: incidents are only logged, no pull requests are opened');
       const signal = await untilSignal();
       server.log.info({ signal }, 'shutting down');
       await server.stop();
     });
+}
+
+/** Checks the local-mode inputs before listening, so a typo stops the process at once. */
+async function localModeHandler(options: ServeOptions, repoDir: string, metrics: Metrics) {
+  checkEvidenceChoice(options);
+  await requireDirectory(repoDir, 'GitOps repository');
+  const repo = await locateRepo(repoDir);
+  if (!repo)
+    throw new UserError(
+      `${repoDir} is not a git repository`,
+      'aegis serve --repo pushes fix branches: point --repo at a clone whose origin is the GitOps remote',
+    );
+  const index = await indexRepo(repoDir);
+  if (index.docs.length === 0)
+    throw new UserError(
+      `GitOps repository ${repoDir} has no YAML manifests`,
+      'point --repo at the checkout that Argo CD syncs',
+    );
+  const forge = await openForge({
+    push: true,
+    repoTop: repo.top,
+    ...(options.state ? { state: options.state } : {}),
+  });
+  const reader = await openEvidenceReader(options);
+  return createProposeHandler({
+    reader,
+    repoDir,
+    baseBranch: options.base,
+    forge,
+    metrics,
+    render: options.render,
+    ...(await llmDeps(options)),
+  });
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

@@ -49,11 +49,20 @@ const ServerEnv = z.object({
   AEGIS_ROUTES: z.string().optional(),
 });
 
+/** In local mode (`aegis serve --repo`) the server runs without a GitHub App. */
+const APP_VARIABLES = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET'] as const;
+
+const LocalServerEnv = ServerEnv.extend({
+  APP_ID: ServerEnv.shape.APP_ID.optional(),
+  WEBHOOK_SECRET: ServerEnv.shape.WEBHOOK_SECRET.optional(),
+});
+
 export interface ServerConfig {
-  appId: number;
+  /** Absent only in local mode without a GitHub App (then webhooks are disabled). */
+  appId?: number;
   /** PEM text of the GitHub App's private key. */
-  privateKey: string;
-  webhookSecret: string;
+  privateKey?: string;
+  webhookSecret?: string;
   alertToken: string;
   argocdToken?: string;
   logLevel: LogLevel;
@@ -78,27 +87,37 @@ export class ServerConfigError extends UserError {
 type ReadFile = (path: string) => string;
 const readUtf8: ReadFile = (path) => readFileSync(path, 'utf8');
 
+export interface LoadServerConfigOptions {
+  /**
+   * Local mode (`aegis serve --repo`): the GitHub App variables may all be absent. When any of
+   * them is set they are validated as usual (a half-configured app is a mistake).
+   */
+  githubAppOptional?: boolean;
+}
+
 /** Reads and validates the serve configuration; throws ServerConfigError listing every problem. */
 export function loadServerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   readFile: ReadFile = readUtf8,
+  options: LoadServerConfigOptions = {},
 ): ServerConfig {
   // Empty variables count as unset: `FOO=` in a .env file or a Secret is a common slip.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = ServerEnv.safeParse(present);
+  const withoutApp = options.githubAppOptional === true && APP_VARIABLES.every((name) => !present[name]);
+  const parsed = (withoutApp ? LocalServerEnv : ServerEnv).safeParse(present);
   const problems = parsed.success ? [] : formatIssues(parsed.error.issues);
-  const privateKey = resolvePrivateKey(present, readFile, problems);
+  const privateKey = withoutApp ? undefined : resolvePrivateKey(present, readFile, problems);
   if (present.AEGIS_ROUTES) checkReadable('AEGIS_ROUTES', present.AEGIS_ROUTES, readFile, problems);
-  if (!parsed.success || problems.length > 0 || privateKey === undefined) {
+  if (!parsed.success || problems.length > 0 || (!withoutApp && privateKey === undefined)) {
     throw new ServerConfigError(problems);
   }
   const data = parsed.data;
   return {
-    appId: Number(data.APP_ID),
-    privateKey,
-    webhookSecret: data.WEBHOOK_SECRET,
+    ...(data.APP_ID ? { appId: Number(data.APP_ID) } : {}),
+    ...(privateKey ? { privateKey } : {}),
+    ...(data.WEBHOOK_SECRET ? { webhookSecret: data.WEBHOOK_SECRET } : {}),
     alertToken: data.AEGIS_ALERT_TOKEN,
     ...(data.AEGIS_ARGOCD_TOKEN ? { argocdToken: data.AEGIS_ARGOCD_TOKEN } : {}),
     logLevel: data.LOG_LEVEL,

@@ -13,11 +13,13 @@ export interface AppDeps {
   metrics: Metrics;
   handleIncident: IncidentHandler;
   queue: IncidentQueue;
+  /** Subscribe to GitHub webhooks (default true; false in local mode without a GitHub App). */
+  webhooks?: boolean;
 }
 
 export function createAegisApp(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
-    registerWebhookHandlers(app);
+    if (deps.webhooks !== false) registerWebhookHandlers(app);
     addHandler(
       createHttpHandler({
         alertToken: deps.config.alertToken,

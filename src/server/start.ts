@@ -1,5 +1,6 @@
 // Wires the real server for `aegis serve`: logger, metrics, queue, Probot's Server with the AEGIS
 // app loaded, listening on HOST:PORT.
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
@@ -20,6 +21,8 @@ export interface StartOptions {
   Octokit?: typeof ProbotOctokit;
   /** Export Node.js process metrics too (on for `aegis serve`). */
   processMetrics?: boolean;
+  /** A registry built beforehand, shared with the incident handler; built here otherwise. */
+  metrics?: Metrics;
 }
 
 export interface RunningServer {
@@ -38,7 +41,7 @@ const DEFAULT_DRAIN_MS = 25_000;
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
-  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
+  const metrics = options.metrics ?? createMetrics({ processMetrics: options.processMetrics ?? false });
   const queue = createIncidentQueue({ ...config.queue, log: log.child({ component: 'queue' }) });
   // Probot's Server treats port 0 as "unset" (`port || 3000`): pick a free port ourselves.
   const port = config.port === 0 ? await freePort(config.host) : config.port;
@@ -48,14 +51,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     log,
     enableStaticFiles: false,
     Probot: Probot.defaults({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
+      ...probotCredentials(config),
       log,
       ...(options.Octokit ? { Octokit: options.Octokit } : {}),
     }),
   });
-  await server.load(createAegisApp({ config, metrics, handleIncident: options.handleIncident, queue }));
+  const webhooks = config.appId !== undefined && config.privateKey !== undefined;
+  if (!webhooks) log.info('no GitHub App configured (local mode): GitHub webhooks are disabled');
+  await server.load(
+    createAegisApp({ config, metrics, handleIncident: options.handleIncident, queue, webhooks }),
+  );
   const http = await server.start();
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -77,6 +82,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clearTimeout(timer);
       if (!drained) log.warn({ queueDepth: queue.depth, drainMs }, 'stopped with incidents still queued');
     },
+  };
+}
+
+/**
+ * The GitHub App's credentials, or in local mode none: Probot insists on an app id or a token, so
+ * it gets a placeholder token that is never sent (no webhook handler is registered and nothing
+ * calls GitHub) and a random webhook secret, so that no delivery ever verifies.
+ */
+function probotCredentials(config: ServerConfig) {
+  if (config.appId !== undefined && config.privateKey !== undefined)
+    return { appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret };
+  return {
+    githubToken: 'aegis-local-mode-no-github-app',
+    secret: randomBytes(32).toString('hex'),
   };
 }
 

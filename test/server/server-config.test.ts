@@ -138,4 +138,31 @@ describe('loadServerConfig', () => {
     expect(error.message).not.toContain('super-secret-value');
     expect(error.message).not.toContain('tiny');
   });
+
+  describe('local mode (aegis serve --repo)', () => {
+    const local = (env: Record<string, string | undefined>) =>
+      loadServerConfig(env, undefined, { githubAppOptional: true });
+
+    it('accepts the absence of every GitHub App variable, but not of the alert token', () => {
+      const config = local({ AEGIS_ALERT_TOKEN: VALID.AEGIS_ALERT_TOKEN });
+      expect(config).toEqual({
+        alertToken: VALID.AEGIS_ALERT_TOKEN,
+        logLevel: 'info',
+        host: 'localhost',
+        port: 3000,
+        limits: { maxOpenPrs: 5, maxNewPrsPerHour: 3 },
+        queue: { concurrency: 4, maxDepth: 100 },
+      });
+      expect(() => local({})).toThrow(
+        /AEGIS_ALERT_TOKEN: required: the bearer token Alertmanager sends to POST \/api\/alerts/,
+      );
+    });
+
+    it('still validates a GitHub App that is half configured', () => {
+      expect(() => local({ AEGIS_ALERT_TOKEN: VALID.AEGIS_ALERT_TOKEN, APP_ID: '12345' })).toThrow(
+        ServerConfigError,
+      );
+      expect(local(VALID)).toMatchObject({ appId: 12345, webhookSecret: 'secret' });
+    });
+  });
 });
