@@ -1,11 +1,9 @@
 // `aegis propose` and `aegis incident list` as a user runs them (the built binary) on a temp repo.
 
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, PROJECT_ROOT } from '../helpers/paths.js';
-import { type CliRun, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { scenarioDir } from '../helpers/scenario-evidence.js';
 import { type GitopsFixture, git, gitopsFixture } from './git-fixture.js';
 
@@ -16,27 +14,6 @@ const inputs = [
   '--snapshot',
   path.join(scenarioDir(OOM), 'snapshot'),
 ];
-
-/** The built CLI with a controlled environment (no GITHUB_TOKEN leaking in from the shell). */
-function runWithEnv(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
 
 let fx: GitopsFixture;
 const plainCopy = () => {
@@ -112,7 +89,7 @@ describe('aegis propose', () => {
       /GITHUB_TOKEN is not set/,
     ],
   ])('rejects %s with one line and exit 2', async (_label, args, pattern) => {
-    const run = await runWithEnv(['propose', ...inputs, ...args(), '-q'], { GITHUB_TOKEN: '' });
+    const run = await runCli(['propose', ...inputs, ...args(), '-q'], { env: { GITHUB_TOKEN: '' } });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(pattern);
