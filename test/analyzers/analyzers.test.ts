@@ -168,6 +168,77 @@ describe('probe-failure', () => {
   });
 });
 
+describe('probe-failure variants', () => {
+  type Probe = { httpGet: { port: number | string; path: string } };
+  type Spec = { template: { spec: { containers: { readinessProbe: Probe; livenessProbe: Probe }[] } } };
+
+  it('a readiness probe on a port the container does not serve', () => {
+    const c = fresh('probe-notifier-liveness-port');
+    const container = (c.evidence.workload?.object.spec as Spec).template.spec.containers[0];
+    if (!container) throw new Error('container');
+    container.readinessProbe.httpGet.port = 3001;
+    container.livenessProbe.httpGet.port = 3000;
+    c.evidence.events = c.evidence.events
+      .filter((e) => e.reason !== 'Killing' && e.reason !== 'BackOff')
+      .map((e) => ({ ...e, message: e.message?.replace('Liveness probe failed', 'Readiness probe failed') }));
+    const { diagnosis, plan } = analyze(c);
+    expect(diagnosis.category).toBe('probe-failure');
+    expect(plan.operations).toEqual([
+      { type: 'set-probe', container: 'notifier', probe: 'readinessProbe', port: 3000 },
+    ]);
+  });
+
+  it('a liveness path that 404s while readiness works', () => {
+    const c = fresh('probe-notifier-liveness-port');
+    const container = (c.evidence.workload?.object.spec as Spec).template.spec.containers[0];
+    if (!container) throw new Error('container');
+    container.livenessProbe.httpGet.port = 3000;
+    container.livenessProbe.httpGet.path = '/healthz';
+    c.evidence.events = c.evidence.events.map((e) => ({
+      ...e,
+      message: e.message?.startsWith('Liveness probe failed')
+        ? 'Liveness probe failed: HTTP probe failed with statuscode: 404'
+        : e.message,
+    }));
+    const { plan } = analyze(c);
+    expect(plan.operations).toEqual([
+      { type: 'set-probe', container: 'notifier', probe: 'livenessProbe', path: '/health' },
+    ]);
+  });
+
+  it('timeouts under load are not a probe defect', () => {
+    const c = fresh('cpu-throttling-pricing-api');
+    c.incident.alertname = 'KubePodNotReady';
+    expect(analyze(c).diagnosis.category).not.toBe('probe-failure');
+  });
+});
+
+describe('config-reference through a volume', () => {
+  it('a ConfigMap volume that names a missing ConfigMap', () => {
+    const c = fresh('config-orders-worker-configmap-typo');
+    type PodSpecLike = { volumes?: unknown[]; containers: { env?: unknown[] }[] };
+    const spec = (c.evidence.workload?.object.spec as { template: { spec: PodSpecLike } }).template.spec;
+    spec.volumes = [{ name: 'config', configMap: { name: 'orders-worker-confg' } }];
+    for (const container of spec.containers) container.env = [];
+    for (const status of c.evidence.pods.flatMap((p) => p.status?.containerStatuses ?? [])) {
+      if (status.state?.waiting) status.state.waiting = { reason: 'ContainerCreating' };
+    }
+    c.evidence.events = c.evidence.events.map((e) => ({
+      ...e,
+      reason: e.reason === 'Failed' ? 'FailedMount' : e.reason,
+      message:
+        e.reason === 'Failed'
+          ? 'MountVolume.SetUp failed for volume "config" : configmap "orders-worker-confg" not found'
+          : e.message,
+    }));
+    const { diagnosis, plan } = analyze(c);
+    expect(diagnosis.category).toBe('config-reference');
+    expect(plan.operations).toEqual([
+      { type: 'fix-reference', ref: 'configMap', from: 'orders-worker-confg', to: 'orders-worker-config' },
+    ]);
+  });
+});
+
 describe('hpa-maxed and cpu-throttling', () => {
   it('raises maxReplicas within the factor', () => {
     expect(analyze(fresh('hpa-maxed-search-api')).plan.operations).toEqual([
