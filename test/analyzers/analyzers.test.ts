@@ -174,7 +174,7 @@ describe('probe-failure variants', () => {
 
   it('a readiness probe on a port the container does not serve', () => {
     const c = fresh('probe-notifier-liveness-port');
-    const container = (c.evidence.workload?.object.spec as Spec).template.spec.containers[0];
+    const container = (c.evidence.workload?.object.spec as Spec | undefined)?.template.spec.containers[0];
     if (!container) throw new Error('container');
     container.readinessProbe.httpGet.port = 3001;
     container.livenessProbe.httpGet.port = 3000;
@@ -190,7 +190,7 @@ describe('probe-failure variants', () => {
 
   it('a liveness path that 404s while readiness works', () => {
     const c = fresh('probe-notifier-liveness-port');
-    const container = (c.evidence.workload?.object.spec as Spec).template.spec.containers[0];
+    const container = (c.evidence.workload?.object.spec as Spec | undefined)?.template.spec.containers[0];
     if (!container) throw new Error('container');
     container.livenessProbe.httpGet.port = 3000;
     container.livenessProbe.httpGet.path = '/healthz';
@@ -217,7 +217,9 @@ describe('config-reference through a volume', () => {
   it('a ConfigMap volume that names a missing ConfigMap', () => {
     const c = fresh('config-orders-worker-configmap-typo');
     type PodSpecLike = { volumes?: unknown[]; containers: { env?: unknown[] }[] };
-    const spec = (c.evidence.workload?.object.spec as { template: { spec: PodSpecLike } }).template.spec;
+    const spec = (c.evidence.workload?.object.spec as { template: { spec: PodSpecLike } } | undefined)
+      ?.template.spec;
+    if (!spec) throw new Error('spec');
     spec.volumes = [{ name: 'config', configMap: { name: 'orders-worker-confg' } }];
     for (const container of spec.containers) container.env = [];
     for (const status of c.evidence.pods.flatMap((p) => p.status?.containerStatuses ?? [])) {
