@@ -6,6 +6,7 @@ import path from 'node:path';
 import { indexRepo } from '../gitops/index-repo.js';
 import { locateWorkload } from '../gitops/locate.js';
 import { generateGitopsRepo } from './generate-gitops-repo.js';
+import { percentile } from './stats.js';
 
 export interface BenchResult {
   name: string;
@@ -16,11 +17,6 @@ export interface BenchResult {
 }
 
 const MB = 1024 * 1024;
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] ?? 0;
-}
 
 /** Samples memory every few milliseconds while `fn` runs; returns its result and the peaks. */
 async function withMemoryPeaks<T>(fn: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {

@@ -1,4 +1,5 @@
-// Runs the built `aegis` binary the way a user does, capturing stdout, stderr and the exit code.
+// Runs the built `aegis` binary (or another built script) the way a user does, capturing stdout,
+// stderr and the exit code.
 import { spawn } from 'node:child_process';
 import { CLI, PROJECT_ROOT } from './paths.js';
 
@@ -8,14 +9,23 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(
-  args: string[],
-  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
-): Promise<CliRun> {
+export interface RunOptions {
+  input?: string;
+  cwd?: string;
+  /** Added to (and overriding) the test process's environment. */
+  env?: Record<string, string>;
+}
+
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return runNode(CLI, args, options);
+}
+
+export function runNode(script: string, args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -1,9 +1,9 @@
 // `npm run bench:llm` is a harness users run against their own GPU; here it runs against the
 // Ollama double to prove the harness end to end (one row per scenario, the summary line).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT, sharedDir } from '../helpers/paths.js';
+import { runNode } from '../helpers/run-cli.js';
 import { listCases } from '../helpers/scenario-runner.js';
 import { type OllamaDouble, startOllamaDouble } from '../support/ollama-double.js';
 
@@ -13,21 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => ollama.close());
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/bench/llm-run.js'), ...args], {
-      cwd: PROJECT_ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function run(args: string[]) {
+  return runNode(path.join(PROJECT_ROOT, 'dist/bench/llm-run.js'), args);
 }
 
 it('scores every scenario and prints one row per case', async () => {
