@@ -1,0 +1,68 @@
+// The `aegis/verify` check run (DESIGN.md §6): the app creates it queued on the PR's head commit,
+// because GitHub sends "Re-run" and requested-action events only to the app that created a check;
+// the verify workflow, dispatched on the PR branch, completes it.
+import { type GitHubClient, httpStatus, type RepoRef } from './client.js';
+
+export const VERIFY_CHECK_NAME = 'aegis/verify';
+/** requested_action identifier of the "Re-verify" button (GitHub: at most 20 characters). */
+export const REVERIFY_ACTION = 'reverify';
+export const DEFAULT_VERIFY_WORKFLOW = 'aegis-verify.yml';
+
+export interface VerifyTarget extends RepoRef {
+  headSha: string;
+  prNumber: number;
+}
+
+export async function createVerifyCheck(github: GitHubClient, target: VerifyTarget): Promise<{ id: number }> {
+  const { data } = await github.rest.checks.create({
+    owner: target.owner,
+    repo: target.repo,
+    name: VERIFY_CHECK_NAME,
+    head_sha: target.headSha,
+    status: 'queued',
+    external_id: String(target.prNumber),
+    output: {
+      title: 'Waiting for shadow verification',
+      summary: `The verify workflow deploys the current and the proposed manifests of PR #${target.prNumber} side by side in a throwaway cluster, drives the same load at both and reports here.`,
+    },
+    actions: [
+      { label: 'Re-verify', description: 'Run shadow verification again', identifier: REVERIFY_ACTION },
+    ],
+  });
+  return { id: data.id };
+}
+
+export type DispatchOutcome = { dispatched: true } | { dispatched: false; reason: string };
+
+/**
+ * Starts the verify workflow on the PR branch. A repository without the workflow (404) or with one
+ * lacking a workflow_dispatch trigger (422) is reported, not thrown: the PR stays open, unverified.
+ */
+export async function dispatchVerifyWorkflow(
+  github: GitHubClient,
+  target: RepoRef & { branch: string; prNumber: number; workflow: string },
+): Promise<DispatchOutcome> {
+  try {
+    await github.rest.actions.createWorkflowDispatch({
+      owner: target.owner,
+      repo: target.repo,
+      workflow_id: target.workflow,
+      ref: target.branch,
+      inputs: { pr: String(target.prNumber) },
+    });
+    return { dispatched: true };
+  } catch (error: unknown) {
+    const status = httpStatus(error);
+    if (status === 404)
+      return {
+        dispatched: false,
+        reason: `.github/workflows/${target.workflow} was not found; add the AEGIS verify workflow (examples/workflows/) to run shadow verification`,
+      };
+    if (status === 422)
+      return {
+        dispatched: false,
+        reason: `.github/workflows/${target.workflow} has no workflow_dispatch trigger`,
+      };
+    throw error;
+  }
+}
