@@ -115,7 +115,8 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
 
     if (outcome.outcome === 'opened') deps.admission.opened({ owner, repo });
     if (outcome.outcome === 'opened' || outcome.outcome === 'updated') deps.metrics?.fixesProposed.inc();
-    if (outcome.pr && outcome.commit && outcome.pushed)
+    // A new head commit needs its check; so does a PR opened on a branch pushed by an earlier try.
+    if (outcome.pr && outcome.commit && (outcome.pushed || outcome.outcome === 'opened'))
       await createVerifyCheck(access.github, {
         owner,
         repo,
@@ -126,10 +127,10 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
   };
 }
 
-/** git's words when force-with-lease does not hold or the branch appeared meanwhile. */
+/** git's words when force-with-lease does not hold, the branch appeared meanwhile, or the remote was updating that ref at the same moment. */
 function isLeaseFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /stale info|\[rejected\]|fetch first|already exists|non-fast-forward/i.test(message);
+  return /stale info|\[rejected\]|\[remote rejected\]|fetch first|already exists|non-fast-forward/i.test(message);
 }
 
 function outcomeFields(outcome: ProposeOutcome) {

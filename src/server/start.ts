@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ProbotOctokit, Server } from 'probot';
 import type { ServerConfig } from '../config/server-config.js';
+import { AegisOctokit } from '../github/octokit.js';
 import { createAegisApp } from './app.js';
 import type { IncidentHandler } from './incident-handler.js';
 import { createLogger } from './logger.js';
@@ -52,11 +53,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     log,
     enableStaticFiles: false,
+    // Given to the Server, which passes it on to its Probot (it would override a Probot default).
+    ...(config.githubApiUrl ? { request: { fetch: enterpriseFetch(config.githubApiUrl) } } : {}),
     Probot: Probot.defaults({
       ...probotCredentials(config),
       ...(config.githubApiUrl ? { baseUrl: config.githubApiUrl } : {}),
       log,
-      ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+      Octokit: options.Octokit ?? AegisOctokit,
     }),
   });
   const webhooks = config.appId !== undefined && config.privateKey !== undefined;
@@ -106,6 +109,22 @@ function probotCredentials(config: ServerConfig) {
   return {
     githubToken: 'aegis-local-mode-no-github-app',
     secret: randomBytes(32).toString('hex'),
+  };
+}
+
+const PUBLIC_API = 'https://api.github.com';
+
+/**
+ * Probot 14 builds the request of its app authentication without the baseUrl, so installation
+ * tokens would be asked of api.github.com even on GitHub Enterprise (probot/metadata#24). Its
+ * custom fetch reaches that request too: absolute public-API URLs are sent to GITHUB_API_URL.
+ */
+export function enterpriseFetch(apiUrl: string): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(PUBLIC_API)) return fetch(input, init);
+    const moved = `${apiUrl}${url.slice(PUBLIC_API.length)}`;
+    return fetch(typeof input === 'string' || input instanceof URL ? moved : new Request(moved, input), init);
   };
 }
 

@@ -3,8 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import type { Logger } from 'pino';
-import { ProbotOctokit } from 'probot';
 import type { ServerConfig } from '../../src/config/server-config.js';
+import { UnthrottledOctokit } from '../../src/github/octokit.js';
 import type { IncidentHandler } from '../../src/server/incident-handler.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
@@ -52,10 +52,7 @@ export function captureLog(level: ServerConfig['logLevel'] = 'debug'): CapturedL
 }
 
 /** Octokit as Probot's testing guide sets it up: no retries, no throttling. */
-export const TestOctokit = ProbotOctokit.defaults({
-  retry: { enabled: false },
-  throttle: { enabled: false },
-});
+export const TestOctokit = UnthrottledOctokit;
 
 export interface TestServer extends RunningServer {
   logs: CapturedLog;

@@ -1,0 +1,443 @@
+// A GitHub REST double for the end-to-end test and the benchmarks: a real HTTP server holding
+// pull requests, issues, labels, comments, check runs and workflow dispatches in memory, so the
+// real Probot/Octokit clients run unchanged against it (GitHub itself cannot be reached here).
+// It authenticates like GitHub: app endpoints take an RS256 JWT signed with the app's key,
+// repository endpoints take an installation token it issued. Only the endpoints AEGIS calls exist;
+// anything else is a 404 that names the route, so a new call shows up as a test failure.
+import { createPublicKey, verify } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DoublePull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  headSha: string;
+  base: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  labels: string[];
+  createdAt: string;
+  closedAt?: string;
+  reviews: number;
+}
+
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  createdAt: string;
+}
+
+export interface DoubleComment {
+  id: number;
+  issue: number;
+  body: string;
+}
+
+export interface DoubleCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  externalId?: string;
+}
+
+export interface RepoState {
+  pulls: DoublePull[];
+  issues: DoubleIssue[];
+  comments: DoubleComment[];
+  checkRuns: DoubleCheckRun[];
+  dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
+}
+
+export interface GitHubDoubleOptions {
+  /** PEM of the app's private key: JWTs must verify against it. */
+  privateKey: string;
+  /** `owner/repo` → installation id; other repositories answer 404 (app not installed). */
+  installations: Record<string, number>;
+  /** Resolves the head sha of a branch when a PR is opened (e.g. from the bare repository). */
+  headSha?: (owner: string, repo: string, branch: string) => string;
+}
+
+export interface GitHubDouble {
+  url: string;
+  repo(owner: string, repo: string): RepoState;
+  /** Every request as `METHOD /path`, in order. */
+  requests: string[];
+  /** Makes the next `count` requests matching `METHOD /path-regex` fail with `status`. */
+  failNext(route: RegExp, status: number, count?: number, message?: string): void;
+  close(): Promise<void>;
+}
+
+type Handler = (req: Request) => { status: number; body?: unknown };
+interface Request {
+  method: string;
+  path: string;
+  params: string[];
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  repo: RepoState;
+  owner: string;
+  name: string;
+}
+
+export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<GitHubDouble> {
+  const publicKey = createPublicKey(options.privateKey);
+  const repos = new Map<string, RepoState>();
+  const tokens = new Set<string>();
+  const requests: string[] = [];
+  const failures: { route: RegExp; status: number; count: number; message: string }[] = [];
+  let nextId = 1000;
+  let baseUrl = '';
+
+  const repoState = (owner: string, name: string): RepoState => {
+    const key = `${owner}/${name}`.toLowerCase();
+    let state = repos.get(key);
+    if (!state) {
+      state = { pulls: [], issues: [], comments: [], checkRuns: [], dispatches: [] };
+      repos.set(key, state);
+    }
+    return state;
+  };
+  const now = () => new Date().toISOString();
+  const nextNumber = (r: RepoState) =>
+    1 + Math.max(0, ...r.pulls.map((p) => p.number), ...r.issues.map((i) => i.number));
+  const html = (req: Request, kind: string, n: number) =>
+    `https://github.com/${req.owner}/${req.name}/${kind}/${n}`;
+  const labelObjects = (labels: string[]) => labels.map((name) => ({ name }));
+
+  const pullJson = (req: Request, p: DoublePull) => ({
+    number: p.number,
+    html_url: html(req, 'pull', p.number),
+    title: p.title,
+    body: p.body,
+    state: p.state,
+    merged_at: p.merged ? (p.closedAt ?? now()) : null,
+    closed_at: p.closedAt ?? null,
+    created_at: p.createdAt,
+    labels: labelObjects(p.labels),
+    head: { ref: p.head, sha: p.headSha, label: `${req.owner}:${p.head}` },
+    base: { ref: p.base },
+    user: { login: 'aegis[bot]', type: 'Bot' },
+  });
+  const issueJson = (req: Request, item: DoublePull | DoubleIssue) => {
+    const pull = 'head' in item;
+    return {
+      number: item.number,
+      html_url: html(req, pull ? 'pull' : 'issues', item.number),
+      title: item.title,
+      body: item.body,
+      state: item.state,
+      labels: labelObjects(item.labels),
+      created_at: item.createdAt,
+      updated_at: item.createdAt,
+      ...(pull ? { pull_request: { merged_at: item.merged ? (item.closedAt ?? now()) : null } } : {}),
+    };
+  };
+  const find = (req: Request, n: number) =>
+    req.repo.pulls.find((p) => p.number === n) ?? req.repo.issues.find((i) => i.number === n);
+
+  const routes: [string, RegExp, Handler][] = [
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+      (req) => {
+        const head = req.query.get('head')?.split(':')[1];
+        const state = req.query.get('state') ?? 'open';
+        const pulls = req.repo.pulls
+          .filter((p) => (state === 'all' ? true : p.state === state) && (!head || p.head === head))
+          .sort((a, b) => b.number - a.number);
+        return { status: 200, body: pulls.map((p) => pullJson(req, p)) };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+      (req) => {
+        const head = String(req.body.head);
+        if (req.repo.pulls.some((p) => p.head === head && p.state === 'open'))
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [
+                {
+                  resource: 'PullRequest',
+                  code: 'custom',
+                  message: `A pull request already exists for ${req.owner}:${head}.`,
+                },
+              ],
+            },
+          };
+        const pull: DoublePull = {
+          number: nextNumber(req.repo),
+          title: String(req.body.title),
+          body: String(req.body.body ?? ''),
+          head,
+          headSha: options.headSha?.(req.owner, req.name, head) ?? '0'.repeat(40),
+          base: String(req.body.base),
+          state: 'open',
+          merged: false,
+          labels: [],
+          createdAt: now(),
+          reviews: 0,
+        };
+        req.repo.pulls.push(pull);
+        return { status: 201, body: pullJson(req, pull) };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      (req) => {
+        const pull = req.repo.pulls.find((p) => p.number === Number(req.params[2]));
+        if (!pull) return { status: 404, body: { message: 'Not Found' } };
+        if (typeof req.body.title === 'string') pull.title = req.body.title;
+        if (typeof req.body.body === 'string') pull.body = req.body.body;
+        if (req.body.state === 'closed') Object.assign(pull, { state: 'closed', closedAt: now() });
+        return { status: 200, body: pullJson(req, pull) };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/,
+      (req) => {
+        const pull = req.repo.pulls.find((p) => p.number === Number(req.params[2]));
+        return {
+          status: 200,
+          body: Array.from({ length: pull?.reviews ?? 0 }, (_, i) => ({ id: i + 1, state: 'COMMENTED' })),
+        };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      (req) => {
+        const state = req.query.get('state') ?? 'open';
+        const labels = (req.query.get('labels') ?? '').split(',').filter(Boolean);
+        const items = [...req.repo.pulls, ...req.repo.issues]
+          .filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
+          .sort((a, b) => b.number - a.number);
+        return { status: 200, body: items.map((i) => issueJson(req, i)) };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      (req) => {
+        const issue: DoubleIssue = {
+          number: nextNumber(req.repo),
+          title: String(req.body.title),
+          body: String(req.body.body ?? ''),
+          state: 'open',
+          labels: (req.body.labels as string[] | undefined) ?? [],
+          createdAt: now(),
+        };
+        req.repo.issues.push(issue);
+        return { status: 201, body: issueJson(req, issue) };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/,
+      (req) => {
+        const item = find(req, Number(req.params[2]));
+        if (!item) return { status: 404, body: { message: 'Not Found' } };
+        if (typeof req.body.title === 'string') item.title = req.body.title;
+        if (typeof req.body.body === 'string') item.body = req.body.body;
+        if (Array.isArray(req.body.labels)) item.labels = req.body.labels as string[];
+        if (req.body.state === 'closed') {
+          item.state = 'closed';
+          if ('head' in item) (item as DoublePull).closedAt = now();
+        }
+        return { status: 200, body: issueJson(req, item) };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/,
+      (req) => {
+        const item = find(req, Number(req.params[2]));
+        if (!item) return { status: 404, body: { message: 'Not Found' } };
+        for (const label of (req.body.labels as string[] | undefined) ?? [])
+          if (!item.labels.includes(label)) item.labels.push(label);
+        return { status: 200, body: labelObjects(item.labels) };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/,
+      (req) => {
+        const item = find(req, Number(req.params[2]));
+        const label = decodeURIComponent(req.params[3] ?? '');
+        if (!item?.labels.includes(label)) return { status: 404, body: { message: 'Label does not exist' } };
+        item.labels = item.labels.filter((l) => l !== label);
+        return { status: 200, body: labelObjects(item.labels) };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      (req) => ({
+        status: 200,
+        body: req.repo.comments
+          .filter((c) => c.issue === Number(req.params[2]))
+          .map((c) => ({ id: c.id, body: c.body, user: { login: 'aegis[bot]', type: 'Bot' } })),
+      }),
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      (req) => {
+        const comment = { id: nextId++, issue: Number(req.params[2]), body: String(req.body.body) };
+        req.repo.comments.push(comment);
+        return { status: 201, body: { id: comment.id, body: comment.body } };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+      (req) => {
+        const comment = req.repo.comments.find((c) => c.id === Number(req.params[2]));
+        if (!comment) return { status: 404, body: { message: 'Not Found' } };
+        comment.body = String(req.body.body);
+        return { status: 200, body: { id: comment.id, body: comment.body } };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/,
+      (req) => {
+        const run: DoubleCheckRun = {
+          id: nextId++,
+          name: String(req.body.name),
+          headSha: String(req.body.head_sha),
+          status: String(req.body.status ?? 'queued'),
+          ...(req.body.external_id ? { externalId: String(req.body.external_id) } : {}),
+        };
+        req.repo.checkRuns.push(run);
+        return {
+          status: 201,
+          body: { id: run.id, name: run.name, head_sha: run.headSha, status: run.status },
+        };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/,
+      (req) => {
+        req.repo.dispatches.push({
+          workflow: decodeURIComponent(req.params[2] ?? ''),
+          ref: String(req.body.ref),
+          inputs: (req.body.inputs as Record<string, string> | undefined) ?? {},
+        });
+        return { status: 204 };
+      },
+    ],
+  ];
+
+  const appJwtValid = (authorization: string | undefined): boolean => {
+    const token = /^(?:bearer|token) (.+)$/i.exec(authorization ?? '')?.[1];
+    const [header, payload, signature] = token?.split('.') ?? [];
+    if (!header || !payload || !signature) return false;
+    return verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
+  };
+  const installationFor = (owner: string, repo: string) =>
+    options.installations[`${owner}/${repo}`.toLowerCase()] ?? options.installations[`${owner}/${repo}`];
+
+  const server = http.createServer((incoming, res) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (c: Buffer) => chunks.push(c));
+    incoming.on('end', () => {
+      const url = new URL(incoming.url ?? '/', 'http://double');
+      const method = incoming.method ?? 'GET';
+      const line = `${method} ${url.pathname}`;
+      requests.push(line);
+      const send = (status: number, body?: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(body === undefined ? '' : JSON.stringify(body));
+      };
+      const failure = failures.find((f) => f.count > 0 && f.route.test(line));
+      if (failure) {
+        failure.count -= 1;
+        return send(failure.status, { message: failure.message });
+      }
+      const authorization = incoming.headers.authorization;
+
+      // App endpoints (JWT).
+      const install = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(url.pathname);
+      const tokenRoute = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+      if (install || tokenRoute) {
+        if (!appJwtValid(authorization))
+          return send(401, { message: 'A JSON web token could not be decoded' });
+        if (install && method === 'GET') {
+          const id = installationFor(install[1] ?? '', install[2] ?? '');
+          return id === undefined ? send(404, { message: 'Not Found' }) : send(200, { id, app_id: 1 });
+        }
+        if (tokenRoute && method === 'POST') {
+          const token = `ghs_double${String(nextId++).padStart(30, '0')}`;
+          tokens.add(token);
+          return send(201, {
+            token,
+            expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+            permissions: { contents: 'write', pull_requests: 'write', issues: 'write', checks: 'write' },
+            repository_selection: 'all',
+          });
+        }
+      }
+
+      const given = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
+      if (!given || !tokens.has(given)) return send(401, { message: 'Bad credentials' });
+      for (const [verb, pattern, handler] of routes) {
+        const match = pattern.exec(url.pathname);
+        if (verb !== method || !match) continue;
+        let body: Record<string, unknown> = {};
+        try {
+          body = chunks.length
+            ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+            : {};
+        } catch {
+          return send(400, { message: 'Problems parsing JSON' });
+        }
+        const [owner, name] = [match[1] ?? '', match[2] ?? ''];
+        const out = handler({
+          method,
+          path: url.pathname,
+          params: match.slice(1),
+          query: url.searchParams,
+          body,
+          repo: repoState(owner, name),
+          owner,
+          name,
+        });
+        return send(out.status, out.body);
+      }
+      send(404, { message: `Not Found (the GitHub double has no route for ${line})` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    repo: repoState,
+    requests,
+    failNext(route, status, count = 1, message = 'Server Error') {
+      failures.push({ route, status, count, message });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
