@@ -1,13 +1,15 @@
 // The AEGIS Deployment of every overlay: restricted security context, probes on the server's own
 // routes, and an environment that `aegis serve` accepts, built only from documented Secret keys.
 import { describe, expect, it } from 'vitest';
-import { loadServerConfig } from '../../src/config/server-config.js';
 import { readCliEnv } from '../../src/config/env.js';
+import { loadServerConfig } from '../../src/config/server-config.js';
 import { ROUTES } from '../../src/server/routes.js';
 import { type Container, resolveEnv, type SecretData, secretFiles, type Workload } from './deployment-env.js';
 import { find, OVERLAYS, type Overlay, parseManifest, type RenderedObject, renderOverlay } from './render.js';
 
-const exampleSecret = parseManifest<{ metadata: { name: string }; stringData: SecretData }>('secret.example.yaml');
+const exampleSecret = parseManifest<{ metadata: { name: string }; stringData: SecretData }>(
+  'secret.example.yaml',
+);
 
 function aegis(overlay: Overlay) {
   const objects = renderOverlay(overlay);
@@ -38,7 +40,10 @@ describe('the AEGIS Deployment', () => {
 
   it.each(OVERLAYS)('%s runs with the restricted security context', (overlay) => {
     const { pod, container } = aegis(overlay);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.securityContext?.runAsUser).not.toBe(0);
     expect(container.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
@@ -57,7 +62,8 @@ describe('the AEGIS Deployment', () => {
     const { objects, container } = aegis(overlay);
     const env = resolveEnv(container, objects, exampleSecret.stringData);
     const port = Number(env.PORT);
-    const probes = container as Container & Record<'startupProbe' | 'livenessProbe' | 'readinessProbe', Probe>;
+    const probes = container as Container &
+      Record<'startupProbe' | 'livenessProbe' | 'readinessProbe', Probe>;
     expect(probes.livenessProbe.httpGet.path).toBe(ROUTES.healthz);
     expect(probes.startupProbe.httpGet.path).toBe(ROUTES.healthz);
     expect(probes.readinessProbe.httpGet.path).toBe(ROUTES.readyz);
@@ -101,7 +107,9 @@ describe('the AEGIS Deployment', () => {
   it.each(OVERLAYS)('%s references only the Secret of the example', (overlay) => {
     const { pod, container } = aegis(overlay);
     const names = [
-      ...(container.env ?? []).flatMap((v) => (v.valueFrom?.secretKeyRef ? [v.valueFrom.secretKeyRef.name] : [])),
+      ...(container.env ?? []).flatMap((v) =>
+        v.valueFrom?.secretKeyRef ? [v.valueFrom.secretKeyRef.name] : [],
+      ),
       ...(pod.volumes ?? []).flatMap((v) => (v.secret ? [v.secret.secretName] : [])),
     ];
     expect(names.length).toBeGreaterThan(0);
@@ -111,11 +119,9 @@ describe('the AEGIS Deployment', () => {
 
   it.each(OVERLAYS)('%s exposes the container through a Service that selects the pods', (overlay) => {
     const { objects, deployment } = aegis(overlay);
-    const service = find<RenderedObject & { spec: { selector: Record<string, string>; ports: { targetPort: string }[] } }>(
-      objects,
-      'Service',
-      'aegis',
-    );
+    const service = find<
+      RenderedObject & { spec: { selector: Record<string, string>; ports: { targetPort: string }[] } }
+    >(objects, 'Service', 'aegis');
     expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
     expect(service.spec.ports.map((p) => p.targetPort)).toEqual(['http']);
   });

@@ -36,7 +36,9 @@ describe('manifests/', () => {
     const badRule = structuredClone(rule);
     badRule.spec.groups[0]!.rules.push({ alert: 'Typo', exp: 'up == 0' });
     expect(() => validateObject(badRule as never)).toThrow(/expr|exp/);
-    expect(() => validateObject({ apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 'x' }] } } as never)).toThrow();
+    expect(() =>
+      validateObject({ apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 'x' }] } } as never),
+    ).toThrow();
     expect(() => validateObject({ apiVersion: 'example.com/v1', kind: 'Unknown' })).toThrow(/no schema/);
   });
 

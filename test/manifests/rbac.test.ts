@@ -37,7 +37,9 @@ function readOnlyViolations(rules: PolicyRule[]): string[] {
 
 /** `group/resource` pairs a role grants. */
 function granted(rules: PolicyRule[]): string[] {
-  return rules.flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`)));
+  return rules.flatMap((r) =>
+    (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`)),
+  );
 }
 
 /** What the reader needs, from its own table: `apps/v1 deployments` → `apps/deployments`. */
@@ -88,6 +90,8 @@ describe('RBAC', () => {
       { kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace },
     ]);
     expect(deployment.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
-    expect(objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')).toHaveLength(1);
+    expect(objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')).toHaveLength(
+      1,
+    );
   });
 });

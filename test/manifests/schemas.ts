@@ -30,7 +30,9 @@ const CORE: Record<string, Model> = {
 };
 
 /** Prometheus durations as the operator's CRD pattern accepts them (e.g. 30s, 1h30m). */
-const Duration = z.string().regex(/^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/);
+const Duration = z
+  .string()
+  .regex(/^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/);
 const Name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
 const Metadata = z.object({ name: Name, namespace: Name.optional() }).loose();
 
@@ -48,7 +50,13 @@ export const PrometheusRule = z.object({
   metadata: Metadata,
   spec: z.strictObject({
     groups: z
-      .array(z.strictObject({ name: z.string().min(1), interval: Duration.optional(), rules: z.array(AlertingRule).min(1) }))
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          interval: Duration.optional(),
+          rules: z.array(AlertingRule).min(1),
+        }),
+      )
       .min(1),
   }),
 });
@@ -106,7 +114,10 @@ const CRDS: Record<string, z.ZodType> = {
 export function validateObject(object: { apiVersion: string; kind: string }): void {
   const key = `${object.apiVersion}/${object.kind}`;
   const core = CORE[key];
-  if (core) return new core(object as never).validate();
+  if (core) {
+    new core(object as never).validate();
+    return;
+  }
   const crd = CRDS[key];
   if (!crd) throw new Error(`no schema registered for ${object.apiVersion} ${object.kind}`);
   const result = crd.safeParse(object);
