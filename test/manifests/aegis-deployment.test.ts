@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { readCliEnv } from '../../src/config/env.js';
 import { loadServerConfig } from '../../src/config/server-config.js';
 import { ROUTES } from '../../src/server/routes.js';
-import { type Container, resolveEnv, type SecretData, secretFiles, type Workload } from './deployment-env.js';
+import {
+  type Container,
+  mountedFiles,
+  resolveEnv,
+  type SecretData,
+  type Workload,
+} from './deployment-env.js';
 import { find, OVERLAYS, type Overlay, parseManifest, type RenderedObject, renderOverlay } from './render.js';
 
 const exampleSecret = parseManifest<{ metadata: { name: string }; stringData: SecretData }>(
@@ -84,7 +90,7 @@ describe('the AEGIS Deployment', () => {
   it.each(OVERLAYS)('%s builds an environment `aegis serve` accepts, listening on 0.0.0.0', (overlay) => {
     const { objects, pod, container } = aegis(overlay);
     const env = resolveEnv(container, objects, exampleSecret.stringData);
-    const files = secretFiles(pod, container, exampleSecret.stringData);
+    const files = mountedFiles(pod, container, objects, exampleSecret.stringData);
     const readFile = (path: string) => {
       const text = files.get(path);
       if (text === undefined) throw new Error(`ENOENT: ${path} is not mounted`);
@@ -92,6 +98,8 @@ describe('the AEGIS Deployment', () => {
     };
     const config = loadServerConfig(env, readFile);
     expect(config).toMatchObject({ host: '0.0.0.0', port: 3000, appId: 123456 });
+    // The mounted routes file is read and validated by loadServerConfig (strict schema).
+    expect(config.routesPath).toBe('/etc/aegis/routes.yaml');
     expect(config.privateKey).toContain('PRIVATE KEY');
     expect(config.argocdToken).toBe(exampleSecret.stringData['argocd-token']);
     expect(readCliEnv(env as NodeJS.ProcessEnv)).toMatchObject({ OLLAMA_HOST: 'http://ollama:11434' });

@@ -26,7 +26,11 @@ export interface PodSpec {
   serviceAccountName?: string;
   securityContext?: Record<string, unknown>;
   containers: Container[];
-  volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string; items?: { key: string; path: string }[] };
+    configMap?: { name: string };
+  }[];
 }
 
 export type Workload = RenderedObject & {
@@ -35,13 +39,15 @@ export type Workload = RenderedObject & {
 
 export type SecretData = Record<string, string>;
 
+function configMapData(objects: RenderedObject[], name: string): Record<string, string> {
+  const found = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  if (!found) throw new Error(`ConfigMap ${name} is not in the render`);
+  return (found as RenderedObject & { data: Record<string, string> }).data;
+}
+
 /** Every variable of the container, resolved; throws on a reference that would not resolve. */
 export function resolveEnv(container: Container, objects: RenderedObject[], secret: SecretData) {
-  const configMap = (name: string) => {
-    const found = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
-    if (!found) throw new Error(`ConfigMap ${name} is not in the render`);
-    return (found as RenderedObject & { data: Record<string, string> }).data;
-  };
+  const configMap = (name: string) => configMapData(objects, name);
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
     if (from.configMapRef) Object.assign(env, configMap(from.configMapRef.name));
@@ -63,11 +69,20 @@ export function resolveEnv(container: Container, objects: RenderedObject[], secr
   return env;
 }
 
-/** Files the pod mounts from the Secret: mount path → value. */
-export function secretFiles(pod: PodSpec, container: Container, secret: SecretData): Map<string, string> {
+/** Files the container mounts from the Secret and from ConfigMaps: mount path → content. */
+export function mountedFiles(
+  pod: PodSpec,
+  container: Container,
+  objects: RenderedObject[],
+  secret: SecretData,
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const mount of container.volumeMounts ?? []) {
     const volume = pod.volumes?.find((v) => v.name === mount.name);
+    if (volume?.configMap) {
+      for (const [key, text] of Object.entries(configMapData(objects, volume.configMap.name)))
+        files.set(`${mount.mountPath}/${key}`, text);
+    }
     for (const item of volume?.secret?.items ?? []) {
       const value = secret[item.key];
       if (value === undefined) throw new Error(`volume ${mount.name}: the Secret has no key ${item.key}`);
