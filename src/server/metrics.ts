@@ -9,6 +9,7 @@ export interface Metrics {
   incidentsDetected: Counter;
   fixesProposed: Counter;
   fixesApplied: Counter;
+  reverts: Counter;
   shadowVerifications: Counter<'verdict'>;
   alertRequests: Counter<'code'>;
   queueDepth: Gauge;
@@ -48,6 +49,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     fixesApplied: new Counter({
       name: 'aegis_fixes_applied_total',
       help: 'Fix pull requests merged and synced.',
+      registers,
+    }),
+    reverts: new Counter({
+      name: 'aegis_reverts_total',
+      help: 'Revert pull requests opened by the rollout guard.',
       registers,
     }),
     shadowVerifications,

@@ -1,48 +1,70 @@
-// Every Kustomize folder under manifests/ renders with `kubectl kustomize` and every object
-// validates against the Kubernetes schemas of kubernetes-models.
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
+// Every Kustomize folder under manifests/ renders with `kubectl kustomize`, and every object
+// validates: kubernetes-models for core kinds, zod for the prometheus-operator and Argo CD CRDs.
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { PROJECT_ROOT } from '../helpers/paths.js';
+import { kustomizeUnits, OVERLAYS, parseManifest, render, renderOverlay } from './render.js';
+import { validateObject } from './schemas.js';
 
-type Validating = { validate(): void };
-const MODELS: Record<string, new (data: never) => Validating> = {
-  'apps/v1/Deployment': Deployment as never,
-  'batch/v1/Job': Job as never,
-  'v1/PersistentVolumeClaim': PersistentVolumeClaim as never,
-  'v1/Service': Service as never,
-};
-
-const root = path.join(PROJECT_ROOT, 'manifests');
-const units = readdirSync(root, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && readdirSync(path.join(root, d.name)).includes('kustomization.yaml'))
-  .map((d) => d.name);
+const units = kustomizeUnits();
 
 describe('manifests/', () => {
-  it('has kustomize units', () => {
-    expect(units).toContain('ollama');
+  it('has the base, every overlay, Ollama and monitoring as Kustomize units', () => {
+    expect(units).toEqual(
+      expect.arrayContaining([
+        'base',
+        'ollama',
+        'monitoring',
+        'monitoring/workload-alerts',
+        ...OVERLAYS.map((o) => `overlays/${o}`),
+      ]),
+    );
   });
 
-  it.each(units)('%s renders and validates', (unit) => {
-    const rendered = execFileSync('kubectl', ['kustomize', path.join(root, unit)], { encoding: 'utf8' });
-    const objects = parseAllDocuments(rendered).map((d) => d.toJS() as { apiVersion: string; kind: string });
+  it.each(units)('%s renders and every object validates', (unit) => {
+    const objects = render(unit);
     expect(objects.length).toBeGreaterThan(0);
     for (const object of objects) {
-      const Model = MODELS[`${object.apiVersion}/${object.kind}`];
-      expect(Model, `no schema registered for ${object.apiVersion} ${object.kind}`).toBeDefined();
-      if (Model) expect(() => new Model(object as never).validate()).not.toThrow();
+      expect(() => validateObject(object), `${object.kind} ${object.metadata.name}`).not.toThrow();
     }
   });
 
-  it('Ollama asks for a GPU and keeps its model on a volume', () => {
-    const rendered = execFileSync('kubectl', ['kustomize', path.join(root, 'ollama')], { encoding: 'utf8' });
-    expect(rendered).toContain('nvidia.com/gpu: "1"');
-    expect(rendered).toContain('claimName: ollama-models');
+  it.each(['argocd/application.yaml', 'secret.example.yaml'])('%s validates', (file) => {
+    expect(() => validateObject(parseManifest(file))).not.toThrow();
+  });
+
+  it('rejects what the schemas must catch', () => {
+    const rule = parseManifest<{ spec: { groups: { rules: object[] }[] } }>('monitoring/prometheusrule.yaml');
+    const badRule = structuredClone(rule);
+    badRule.spec.groups[0]!.rules.push({ alert: 'Typo', exp: 'up == 0' });
+    expect(() => validateObject(badRule as never)).toThrow(/expr|exp/);
+    expect(() =>
+      validateObject({ apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 'x' }] } } as never),
+    ).toThrow();
+    expect(() => validateObject({ apiVersion: 'example.com/v1', kind: 'Unknown' })).toThrow(/no schema/);
+  });
+
+  it.each(OVERLAYS)('%s puts every namespaced object in its own namespace', (overlay) => {
+    const objects = renderOverlay(overlay);
+    const namespace = overlay === 'prod' ? 'aegis' : `aegis-${overlay}`;
+    const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
+    for (const object of objects) {
+      if (clusterScoped.has(object.kind)) expect(object.metadata.namespace).toBeUndefined();
+      else expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe(namespace);
+    }
+  });
+
+  it('gives each overlay its own cluster-scoped binding, so they can share a cluster', () => {
+    const names = OVERLAYS.map(
+      (overlay) => renderOverlay(overlay).find((o) => o.kind === 'ClusterRoleBinding')?.metadata.name,
+    );
+    expect(new Set(names).size).toBe(OVERLAYS.length);
+  });
+
+  it('runs Ollama on a GPU with its model on a volume in staging and prod, not in dev', () => {
+    for (const overlay of ['staging', 'prod'] as const) {
+      const rendered = JSON.stringify(renderOverlay(overlay));
+      expect(rendered).toContain('"nvidia.com/gpu":"1"');
+      expect(rendered).toContain('"claimName":"ollama-models"');
+    }
+    expect(renderOverlay('dev').some((o) => o.metadata.name.startsWith('ollama'))).toBe(false);
   });
 });
