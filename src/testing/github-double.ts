@@ -61,6 +61,8 @@ export interface GitHubDoubleOptions {
   installations: Record<string, number>;
   /** Resolves the head sha of a branch when a PR is opened (e.g. from the bare repository). */
   headSha?: (owner: string, repo: string, branch: string) => string;
+  /** Installation tokens accepted without the app's JWT exchange (for tests of one module). */
+  tokens?: string[];
 }
 
 export interface GitHubDouble {
@@ -69,7 +71,13 @@ export interface GitHubDouble {
   /** Every request as `METHOD /path`, in order. */
   requests: string[];
   /** Makes the next `count` requests matching `METHOD /path-regex` fail with `status`. */
-  failNext(route: RegExp, status: number, count?: number, message?: string): void;
+  failNext(
+    route: RegExp,
+    status: number,
+    count?: number,
+    message?: string,
+    headers?: Record<string, string>,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -88,9 +96,15 @@ interface Request {
 export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<GitHubDouble> {
   const publicKey = createPublicKey(options.privateKey);
   const repos = new Map<string, RepoState>();
-  const tokens = new Set<string>();
+  const tokens = new Set<string>(options.tokens ?? []);
   const requests: string[] = [];
-  const failures: { route: RegExp; status: number; count: number; message: string }[] = [];
+  const failures: {
+    route: RegExp;
+    status: number;
+    count: number;
+    message: string;
+    headers: Record<string, string>;
+  }[] = [];
   let nextId = 1000;
   let baseUrl = '';
 
@@ -362,14 +376,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       const method = incoming.method ?? 'GET';
       const line = `${method} ${url.pathname}`;
       requests.push(line);
-      const send = (status: number, body?: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(body === undefined ? '' : JSON.stringify(body));
       };
       const failure = failures.find((f) => f.count > 0 && f.route.test(line));
       if (failure) {
         failure.count -= 1;
-        return send(failure.status, { message: failure.message });
+        return send(failure.status, { message: failure.message }, failure.headers);
       }
       const authorization = incoming.headers.authorization;
 
@@ -431,8 +445,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     url: baseUrl,
     repo: repoState,
     requests,
-    failNext(route, status, count = 1, message = 'Server Error') {
-      failures.push({ route, status, count, message });
+    failNext(route, status, count = 1, message = 'Server Error', headers = {}) {
+      failures.push({ route, status, count, message, headers });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
