@@ -15,9 +15,12 @@ export interface CommandContext<T extends CommandTarget = CommandTarget> {
   deps: ChatOpsDeps;
 }
 
+/** `done` when the command did its work; `answered` when AEGIS only replied why it did not. */
+export type CommandStatus = 'done' | 'answered';
+
 export type CommandHandler<T extends CommandTarget = CommandTarget> = (
   context: CommandContext<T>,
-) => Promise<void>;
+) => Promise<CommandStatus>;
 
 /** Commands that act on a PR's branch or verification; they make no sense on an issue. */
 export type PullCommandHandler = CommandHandler<PullTarget>;

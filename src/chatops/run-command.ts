@@ -1,7 +1,7 @@
 // Routes a parsed command to its handler, after the checks every command shares: the verb must
 // work on this kind of target, and commands that change a PR need it open.
 import { code } from '../propose/markdown.js';
-import type { CommandContext, CommandHandler, PullCommandHandler } from './command-context.js';
+import type { CommandContext, CommandHandler, CommandStatus, PullCommandHandler } from './command-context.js';
 import type { CommandTarget } from './command-target.js';
 import { close } from './commands/close.js';
 import { explain } from './commands/explain.js';
@@ -16,9 +16,6 @@ const ANY_TARGET: Partial<Record<Verb, CommandHandler>> = { help, explain, close
 const PULL_ONLY: Partial<Record<Verb, PullCommandHandler>> = { reverify, revise, hold, unhold };
 /** Verbs that read only; everything else needs an open PR or issue. */
 const READ_ONLY: readonly Verb[] = ['help', 'explain'];
-
-/** `done` when the command ran; `answered` when AEGIS only replied why it did not. */
-export type CommandStatus = 'done' | 'answered';
 
 export async function runCommand(
   parsed: Exclude<ParsedComment, { kind: 'none' }>,
@@ -48,10 +45,7 @@ export async function runCommand(
     return 'answered';
   }
   const anywhere = ANY_TARGET[verb];
-  if (anywhere) {
-    await anywhere({ ...context, args });
-    return 'done';
-  }
+  if (anywhere) return anywhere({ ...context, args });
   const pullOnly = PULL_ONLY[verb];
   if (target.kind !== 'pull' || !pullOnly) {
     await postComment(
@@ -61,8 +55,7 @@ export async function runCommand(
     );
     return 'answered';
   }
-  await pullOnly({ ...context, target, args });
-  return 'done';
+  return pullOnly({ ...context, target, args });
 }
 
 function noun(target: CommandTarget): string {

@@ -12,7 +12,7 @@ export const close: CommandHandler = async ({ github, target, sender }) => {
       `Closing at @${sender}'s request. AEGIS will not propose a fix for this incident again for a while.`,
     );
     await github.rest.pulls.update({ owner, repo, pull_number: number, state: 'closed' });
-    return;
+    return 'done';
   }
   await postComment(github, target, `Closing at @${sender}'s request.`);
   await github.rest.issues.update({
@@ -22,4 +22,5 @@ export const close: CommandHandler = async ({ github, target, sender }) => {
     state: 'closed',
     state_reason: 'not_planned',
   });
+  return 'done';
 };

@@ -12,7 +12,8 @@ export const explain: CommandHandler = async ({ github, target }) => {
       target,
       'Nothing to explain: the body no longer has the AEGIS Diagnosis section or its `aegis:meta` block (was it edited?).',
     );
-    return;
+    return 'answered';
   }
   await upsertComment(github, target, EXPLAIN_MARKER, text);
+  return 'done';
 };

@@ -19,4 +19,5 @@ export function helpText(kind: 'pull' | 'issue'): string {
 
 export const help: CommandHandler = async ({ github, target }) => {
   await postComment(github, target, helpText(target.kind));
+  return 'done';
 };

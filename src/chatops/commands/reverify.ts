@@ -1,19 +1,17 @@
 // `/aegis reverify`: a fresh aegis/verify check and workflow run on the PR's current head.
 
-import type { CommandContext, PullCommandHandler } from '../command-context.js';
+import type { CommandContext, CommandStatus, PullCommandHandler } from '../command-context.js';
 import type { PullTarget } from '../command-target.js';
 import { postComment } from '../comments.js';
 import { reverifyPullRequest } from '../reverify-pull-request.js';
 
-export const reverify: PullCommandHandler = async (context) => {
-  await startVerification(context, context.target.headSha);
-};
+export const reverify: PullCommandHandler = (context) => startVerification(context, context.target.headSha);
 
 /** Shared with revise, which verifies the commit it just pushed. */
 export async function startVerification(
   { github, target, deps }: CommandContext<PullTarget>,
   headSha: string,
-): Promise<void> {
+): Promise<CommandStatus> {
   const { dispatch } = await reverifyPullRequest(github, {
     owner: target.owner,
     repo: target.repo,
@@ -25,5 +23,7 @@ export async function startVerification(
   });
   if (!dispatch.dispatched) {
     await postComment(github, target, `Shadow verification was not started: ${dispatch.reason}.`);
+    return 'answered';
   }
+  return 'done';
 }

@@ -14,11 +14,11 @@ export const revise: PullCommandHandler = async (context) => {
   const { github, target, deps, args, log } = context;
   if (!deps.revise) {
     await postComment(github, target, REVISE_NEEDS_LLM);
-    return;
+    return 'answered';
   }
   if (target.labels.includes(LABELS.hold)) {
     await postComment(github, target, 'This PR is on hold; `/aegis unhold` it before asking for a revision.');
-    return;
+    return 'answered';
   }
   const meta = parsePrMeta(target.body);
   if (!meta) {
@@ -27,7 +27,7 @@ export const revise: PullCommandHandler = async (context) => {
       target,
       'Cannot revise: the PR body lost its hidden `aegis:meta` block, so AEGIS no longer knows the incident.',
     );
-    return;
+    return 'answered';
   }
   const result = await deps.revise({
     github,
@@ -40,8 +40,8 @@ export const revise: PullCommandHandler = async (context) => {
   });
   if (result.outcome === 'refused') {
     await postComment(github, target, `Revision refused: ${result.reason}`);
-    return;
+    return 'answered';
   }
   await postComment(github, target, `Revised in ${code(result.commit.slice(0, 12))}: ${result.summary}`);
-  await startVerification(context, result.commit);
+  return startVerification(context, result.commit);
 };
