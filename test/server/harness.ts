@@ -49,11 +49,18 @@ export function captureLog(level: ServerConfig['logLevel'] = 'debug'): CapturedL
   return { log, lines, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
-/** Octokit as Probot's testing guide sets it up: no retries, no throttling. */
-export const TestOctokit = ProbotOctokit.defaults({
-  retry: { enabled: false },
-  throttle: { enabled: false },
-});
+/**
+ * Octokit as Probot's testing guide sets it up: no retries, no throttling. A function, not an
+ * object: Probot passes its own throttle options to the constructor, which would replace an
+ * object default's `throttle: { enabled: false }` and space every write by a second.
+ */
+export const TestOctokit = ProbotOctokit.defaults(
+  (options: ConstructorParameters<typeof ProbotOctokit>[0]) => ({
+    ...options,
+    retry: { enabled: false },
+    throttle: { ...options?.throttle, enabled: false },
+  }),
+);
 
 export interface TestServer extends RunningServer {
   logs: CapturedLog;
