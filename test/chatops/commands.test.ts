@@ -159,6 +159,40 @@ describe('ChatOps on an AEGIS pull request', () => {
     expect(edited[0]?.body).toBe(body);
   });
 
+  it('explain on a body a human rewrote says there is nothing to explain (no 🚀)', async () => {
+    const app = await loadApp();
+    const comments: Json[] = [];
+    commentOn(accepted(pullData({ body: 'We fixed this by hand.' })), comments);
+
+    await app.receive('issue_comment', prComment('/aegis explain'));
+
+    expect(String(comments[0]?.body)).toMatch(
+      /^Nothing to explain: the body no longer has the AEGIS Diagnosis/,
+    );
+  });
+
+  it('a failed reaction does not stop the command', async () => {
+    const app = await loadApp();
+    const comments: Json[] = [];
+    rocket(
+      commentOn(
+        github()
+          .get(`${REPO}/pulls/1`)
+          .reply(200, pullData({ body: PR_BODY }))
+          .get(`${REPO}/collaborators/${SENDER.login}/permission`)
+          .reply(200, { permission: 'admin', role_name: 'admin', user: SENDER })
+          .post(`${REPO}/issues/comments/${COMMENT_ID}/reactions`, { content: 'eyes' })
+          .reply(502, { message: 'Bad Gateway' }),
+        comments,
+      ),
+    );
+
+    await app.receive('issue_comment', prComment('/aegis help'));
+
+    expect(comments).toHaveLength(1);
+    expect(app.logs.records().find((r) => r.msg === 'reaction not added')).toMatchObject({ content: 'eyes' });
+  });
+
   it('reverify: queued check on the head, workflow dispatched on the branch, verify labels reset', async () => {
     const app = await loadApp();
     const calls = { check: [] as Json[], dispatch: [] as Json[], labels: [] as Json[] };
