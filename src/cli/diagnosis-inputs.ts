@@ -145,7 +145,14 @@ export async function llmDeps(options: LlmOptions): Promise<Pick<DiagnoseDeps, '
   return { llm, ...(options.runbook ? { runbook: createFileRunbook(options.runbook) } : {}) };
 }
 
-/** client-node is large; it is loaded only when a live cluster is read. */
+/**
+ * client-node is large; it is loaded only when a live cluster is read. Without --kubeconfig it
+ * reads $KUBECONFIG, ~/.kube/config or, in a pod, the service account.
+ */
+export async function openLiveReader(options: EvidenceOptions): Promise<ClusterReader> {
+  return liveReader(options);
+}
+
 async function liveReader(options: EvidenceOptions): Promise<ClusterReader> {
   const { createLiveReader } = await import('../evidence/live-reader.js');
   return createLiveReader({

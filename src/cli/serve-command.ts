@@ -2,11 +2,18 @@
 // metrics) until SIGINT or SIGTERM; configuration comes from the environment. With --repo (local
 // mode, DESIGN.md §9) every incident is diagnosed against that checkout and its fix pushed to the
 // checkout's origin as a pull request of the local forge; the GitHub App is then optional.
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { loadServerConfig } from '../config/server-config.js';
+import type { Probot } from 'probot';
+import { loadServerConfig, type ServerConfig } from '../config/server-config.js';
 import { UserError } from '../core/errors.js';
+import { createAppAuth } from '../github/app-auth.js';
+import { createCheckoutCache } from '../github/checkout-cache.js';
+import { createPrAdmission } from '../github/pr-admission.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import { locateRepo } from '../propose/commit-edits.js';
+import { createGitHubIncidentHandler } from '../server/github-handler.js';
 import { logOnlyIncidentHandler } from '../server/incident-handler.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { createProposeHandler } from '../server/propose-handler.js';
@@ -19,6 +26,7 @@ import {
   type LlmOptions,
   llmDeps,
   openEvidenceReader,
+  openLiveReader,
 } from './diagnosis-inputs.js';
 import { openForge } from './forge-options.js';
 import { requireDirectory } from './read-input.js';
@@ -43,7 +51,7 @@ export function registerServe(program: Command): void {
     .option('--state <dir>', 'with --repo: local forge state folder (default: .aegis beside the repository)')
     .option('--base <branch>', 'with --repo: branch fixes are based on and PRs target', 'main');
   addLlmOptions(command)
-    .option('--no-render', 'with --repo: skip the kubectl/helm render check of the blast radius')
+    .option('--no-render', 'skip the kubectl/helm render check of the blast radius')
     .addHelpText(
       'after',
       [
@@ -54,39 +62,78 @@ export function registerServe(program: Command): void {
         '  AEGIS_ARGOCD_TOKEN       bearer token of Argo CD notifications (optional)',
         '  HOST, PORT               listen address (default localhost:3000; HOST=0.0.0.0 in a container)',
         '  LOG_LEVEL                trace|debug|info|warn|error|fatal|silent (default info)',
-        '  AEGIS_MAX_OPEN_PRS, AEGIS_MAX_NEW_PRS_PER_HOUR   pull-request limits (default 5, 3)',
+        '  AEGIS_MAX_OPEN_PRS, AEGIS_MAX_OPEN_PRS_PER_APP, AEGIS_MAX_NEW_PRS_PER_HOUR',
+        '                           pull-request limits (default 5 per repo, 20 per app, 3 new per hour)',
+        '  AEGIS_SILENCE_HOURS      hours a fix PR closed unmerged silences its incident (default 24)',
         '  AEGIS_QUEUE_CONCURRENCY, AEGIS_QUEUE_MAX_DEPTH   incident queue bounds (default 4, 100)',
-        '  AEGIS_ROUTES             routing config file (optional)',
+        '  AEGIS_ROUTES             routes file: which GitOps repository fixes which alerts (see README)',
+        '  AEGIS_VERIFY_WORKFLOW    workflow dispatched by /aegis reverify (default aegis-verify.yml)',
+        '  AEGIS_CACHE_DIR          where GitOps checkouts are cached (default: the temp folder)',
+        '  GITHUB_API_URL, AEGIS_GIT_BASE_URL   GitHub Enterprise API and git URLs',
         '',
-        'Without --repo, incidents are only logged. Local mode:',
+        'GitHub App mode (no --repo): evidence from --snapshot, --kubeconfig, or the in-cluster account.',
+        'Local mode, without GitHub:',
         '  AEGIS_ALERT_TOKEN=... aegis serve --repo ./gitops --snapshot dump/',
       ].join('\n'),
     )
     .action(async (options: ServeOptions) => {
-      if (!options.repo && (options.snapshot || options.kubeconfig))
-        throw new UserError(
-          '--snapshot and --kubeconfig only apply with --repo',
-          'add --repo DIR (local mode)',
-        );
       const config = loadServerConfig(process.env, undefined, { githubAppOptional: Boolean(options.repo) });
       const metrics = createMetrics({ processMetrics: true });
-      const handleIncident = options.repo
-        ? await localModeHandler(options, options.repo, metrics)
-        : undefined;
-      const server = await startServer({
-        config,
-        handleIncident: handleIncident ?? logOnlyIncidentHandler,
-        metrics,
-      });
-      if (handleIncident)
+      const server = options.repo
+        ? await startServer({
+            config,
+            metrics,
+            handleIncident: await localModeHandler(options, options.repo, metrics),
+          })
+        : await startServer({
+            config,
+            metrics,
+            handleIncident: logOnlyIncidentHandler,
+            incidentHandlerFor: await gitHubModeHandler(options, config, metrics),
+          });
+      if (options.repo)
         server.log.info(
           { repo: options.repo, base: options.base },
           'local mode: incidents open pull requests',
         );
-      else server.log.warn('no --repo given: incidents are only logged, no pull requests are opened');
+      else
+        server.log.info(
+          { routes: config.routes.routes.length, argocd: config.routes.argocd.follow },
+          'GitHub App mode: incidents open pull requests in the routed GitOps repositories',
+        );
       const signal = await untilSignal();
       server.log.info({ signal }, 'shutting down');
       await server.stop();
+    });
+}
+
+/**
+ * GitHub App mode: evidence from --snapshot, --kubeconfig, or (in a pod) the in-cluster service
+ * account; repositories from AEGIS_ROUTES and the Argo CD Applications managing the workloads.
+ */
+async function gitHubModeHandler(options: ServeOptions, config: ServerConfig, metrics: Metrics) {
+  if (options.kubeconfig && options.snapshot)
+    throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
+  if (config.routes.routes.length === 0 && !config.routes.argocd.follow)
+    throw new UserError(
+      'no way to route an incident to a repository',
+      'set AEGIS_ROUTES to a routes file, or let it follow Argo CD (argocd.follow: true)',
+    );
+  const reader = options.snapshot ? await openEvidenceReader(options) : await openLiveReader(options);
+  const llm = await llmDeps(options);
+  const checkouts = createCheckoutCache(config.cacheDir ?? path.join(os.tmpdir(), 'aegis-checkouts'));
+  const admission = createPrAdmission(config.limits);
+  return (app: Probot) =>
+    createGitHubIncidentHandler({
+      auth: createAppAuth(app),
+      reader,
+      routes: config.routes,
+      checkouts,
+      admission,
+      metrics,
+      render: options.render,
+      ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
+      ...llm,
     });
 }
 

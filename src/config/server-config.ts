@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describeError, formatIssues, UserError } from '../core/errors.js';
+import { DEFAULT_VERIFY_WORKFLOW } from '../github/verify-check.js';
+import { parseRoutesFile, type RoutesFile } from '../routing/routes-file.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,7 +48,20 @@ const ServerEnv = z.object({
   AEGIS_MAX_NEW_PRS_PER_HOUR: count('a whole number of pull requests', 3, 1, 1000),
   AEGIS_QUEUE_CONCURRENCY: count('a whole number of incidents', 4, 1, 64),
   AEGIS_QUEUE_MAX_DEPTH: count('a whole number of incidents', 100, 1, 100_000),
+  AEGIS_MAX_OPEN_PRS_PER_APP: count('a whole number of pull requests', 20, 1, 10_000),
+  AEGIS_SILENCE_HOURS: z.coerce
+    .number({ error: 'expected a number of hours' })
+    .min(0, 'expected a number of hours (0 or more)')
+    .max(24 * 90, 'expected a number of hours (at most 2160)')
+    .default(24),
   AEGIS_ROUTES: z.string().optional(),
+  AEGIS_VERIFY_WORKFLOW: z
+    .string()
+    .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name such as aegis-verify.yml')
+    .default(DEFAULT_VERIFY_WORKFLOW),
+  AEGIS_CACHE_DIR: z.string().optional(),
+  AEGIS_GIT_BASE_URL: z.string().optional(),
+  GITHUB_API_URL: z.url({ error: 'expected a URL such as https://ghe.example.com/api/v3' }).optional(),
 });
 
 /** In local mode (`aegis serve --repo`) the server runs without a GitHub App. */
@@ -68,10 +83,20 @@ export interface ServerConfig {
   logLevel: LogLevel;
   host: string;
   port: number;
-  limits: { maxOpenPrs: number; maxNewPrsPerHour: number };
+  limits: { maxOpenPrs: number; maxOpenPrsPerApp: number; maxNewPrsPerHour: number; silenceMs: number };
   queue: { concurrency: number; maxDepth: number };
-  /** Path of the routing config file (which repository an alert goes to), checked to be readable. */
+  /** Path of the routing config file (which repository an alert goes to). */
   routesPath?: string;
+  /** Its parsed content (empty routes, Argo CD followed, when there is no file). */
+  routes: RoutesFile;
+  /** Workflow file the app dispatches for `/aegis reverify`. */
+  verifyWorkflow: string;
+  /** Where GitOps checkouts are cached (default: the OS temp folder). */
+  cacheDir?: string;
+  /** Base URL fix branches are pushed under (default https://github.com). */
+  gitBaseUrl?: string;
+  /** GitHub's REST API (GitHub Enterprise); default api.github.com. */
+  githubApiUrl?: string;
 }
 
 /** Every problem of the environment, one `VARIABLE: what is wrong` line each. */
@@ -109,7 +134,7 @@ export function loadServerConfig(
   const parsed = (withoutApp ? LocalServerEnv : ServerEnv).safeParse(present);
   const problems = parsed.success ? [] : formatIssues(parsed.error.issues);
   const privateKey = withoutApp ? undefined : resolvePrivateKey(present, readFile, problems);
-  if (present.AEGIS_ROUTES) checkReadable('AEGIS_ROUTES', present.AEGIS_ROUTES, readFile, problems);
+  const routes = present.AEGIS_ROUTES ? readRoutes(present.AEGIS_ROUTES, readFile, problems) : undefined;
   if (!parsed.success || problems.length > 0 || (!withoutApp && privateKey === undefined)) {
     throw new ServerConfigError(problems);
   }
@@ -123,9 +148,19 @@ export function loadServerConfig(
     logLevel: data.LOG_LEVEL,
     host: data.HOST,
     port: data.PORT,
-    limits: { maxOpenPrs: data.AEGIS_MAX_OPEN_PRS, maxNewPrsPerHour: data.AEGIS_MAX_NEW_PRS_PER_HOUR },
+    limits: {
+      maxOpenPrs: data.AEGIS_MAX_OPEN_PRS,
+      maxOpenPrsPerApp: data.AEGIS_MAX_OPEN_PRS_PER_APP,
+      maxNewPrsPerHour: data.AEGIS_MAX_NEW_PRS_PER_HOUR,
+      silenceMs: data.AEGIS_SILENCE_HOURS * 3_600_000,
+    },
     queue: { concurrency: data.AEGIS_QUEUE_CONCURRENCY, maxDepth: data.AEGIS_QUEUE_MAX_DEPTH },
     ...(data.AEGIS_ROUTES ? { routesPath: data.AEGIS_ROUTES } : {}),
+    routes: routes ?? parseRoutesFile('', 'AEGIS_ROUTES'),
+    verifyWorkflow: data.AEGIS_VERIFY_WORKFLOW,
+    ...(data.AEGIS_CACHE_DIR ? { cacheDir: data.AEGIS_CACHE_DIR } : {}),
+    ...(data.AEGIS_GIT_BASE_URL ? { gitBaseUrl: data.AEGIS_GIT_BASE_URL } : {}),
+    ...(data.GITHUB_API_URL ? { githubApiUrl: data.GITHUB_API_URL.replace(/\/+$/, '') } : {}),
   };
 }
 
@@ -159,6 +194,17 @@ function decodePem(value: string): string | undefined {
   if (PEM.test(value)) return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   return PEM.test(decoded) ? decoded : undefined;
+}
+
+function readRoutes(file: string, readFile: ReadFile, problems: string[]): RoutesFile | undefined {
+  const text = checkReadable('AEGIS_ROUTES', file, readFile, problems);
+  if (text === undefined) return undefined;
+  try {
+    return parseRoutesFile(text, file);
+  } catch (error: unknown) {
+    problems.push(`AEGIS_ROUTES: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 function checkReadable(

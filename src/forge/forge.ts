@@ -82,7 +82,10 @@ export interface Forge {
   upsertComment(number: number, marker: string, body: string): Promise<UpsertOutcome>;
   /** The one open issue carrying `marker`: created, edited, or left alone. */
   upsertIssue(input: IssueInput): Promise<{ issue: IncidentIssue; outcome: UpsertOutcome }>;
-  closePr(number: number): Promise<void>;
+  /** Closes a PR (unmerged) or an issue. */
+  close(number: number): Promise<void>;
+  /** Reviews submitted on a PR (0 for issues): a reviewed PR is never closed automatically. */
+  reviewCount(number: number): Promise<number>;
   /** PRs and issues labelled `aegis`, newest first; closed ones only with `all`. */
   listItems(options?: { all?: boolean }): Promise<ForgeItem[]>;
 }

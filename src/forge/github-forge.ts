@@ -1,7 +1,7 @@
 // The forge on GitHub: REST calls through an injected Octokit (the server adds retry/throttle
 // plugins; tests inject one with none) and branch pushes with git over HTTPS with an installation
 // or user token. The token is only ever part of the push URL, and scrubbed from git's errors.
-import type { Octokit } from '@octokit/rest';
+import type { GitHubClient } from '../github/client.js';
 import {
   AEGIS_LABEL,
   type Forge,
@@ -16,7 +16,7 @@ import {
 import { fetchRemoteBranch, type GitRemote, pushWithLease } from './git-remote.js';
 
 export interface GitHubForgeOptions {
-  octokit: Octokit;
+  octokit: GitHubClient;
   owner: string;
   repo: string;
   /** Installation or user token with contents and pull-requests write. */
@@ -67,6 +67,12 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       per_page: 100,
     });
 
+  async function findOpenPr(branch: string): Promise<PullRequest | undefined> {
+    const { data } = await rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'open' });
+    const pr = (data as PullData[]).find((p) => p.head.ref === branch);
+    return pr ? toPr(pr) : undefined;
+  }
+
   async function addLabels(number: number, labels: string[]): Promise<void> {
     if (labels.length) await rest.issues.addLabels({ owner, repo, issue_number: number, labels });
   }
@@ -75,23 +81,27 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     description: `github.com/${owner}/${repo}`,
     fetchBranch: (repoDir, branch) => fetchRemoteBranch(repoDir, remote, branch),
     pushBranch: (request) => pushWithLease(request.repoDir, remote, request),
-    async findOpenPr(branch) {
-      const { data } = await rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'open' });
-      const pr = (data as PullData[]).find((p) => p.head.ref === branch);
-      return pr ? toPr(pr) : undefined;
-    },
+    findOpenPr,
     async createPr(input: PrInput) {
-      const { data } = await rest.pulls.create({
-        owner,
-        repo,
-        head: input.branch,
-        base: input.base,
-        title: input.title,
-        body: input.body,
-        maintainer_can_modify: true,
-      });
-      await addLabels(data.number, input.labels);
-      return { ...toPr(data as PullData), labels: input.labels };
+      let created: PullData;
+      try {
+        ({ data: created } = await rest.pulls.create({
+          owner,
+          repo,
+          head: input.branch,
+          base: input.base,
+          title: input.title,
+          body: input.body,
+          maintainer_can_modify: true,
+        }));
+      } catch (error: unknown) {
+        // Another replica opened it between our lookup and this call: adopt it (one PR per branch).
+        const existing = isAlreadyExists(error) ? await findOpenPr(input.branch) : undefined;
+        if (!existing) throw error;
+        return existing;
+      }
+      await addLabels(created.number, input.labels);
+      return { ...toPr(created), labels: input.labels };
     },
     async updatePr(number, update) {
       const { data } = await rest.pulls.update({ owner, repo, pull_number: number, ...update });
@@ -151,8 +161,18 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       });
       return { issue: toIssue(data as IssueData), outcome: 'updated' as const };
     },
-    async closePr(number) {
-      await rest.pulls.update({ owner, repo, pull_number: number, state: 'closed' });
+    async close(number) {
+      // The issues endpoint closes pull requests too.
+      await rest.issues.update({ owner, repo, issue_number: number, state: 'closed' });
+    },
+    async reviewCount(number) {
+      const reviews = await octokit.paginate(rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: number,
+        per_page: 100,
+      });
+      return reviews.length;
     },
     async listItems(opts = {}) {
       const items = (await octokit.paginate(rest.issues.listForRepo, {
@@ -177,6 +197,12 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       );
     },
   };
+}
+
+/** GitHub's 422 for a second PR on the same head: "A pull request already exists for o:branch." */
+function isAlreadyExists(error: unknown): boolean {
+  const { status, message } = error as { status?: number; message?: string };
+  return status === 422 && /already exists/i.test(message ?? '');
 }
 
 function labelNames(labels: Label[]): string[] {

@@ -194,7 +194,9 @@ export function createLocalForge(options: LocalForgeOptions): Forge {
         }));
         return { issue: toIssue(item), outcome: changed ? ('updated' as const) : ('unchanged' as const) };
       }),
-    closePr: (number) =>
+    // The local forge has no reviews: people review its PRs as Markdown files.
+    reviewCount: async () => 0,
+    close: (number) =>
       serial(async () => {
         await change(number, (item) => ({ ...item, state: item.state === 'merged' ? 'merged' : 'closed' }));
       }),

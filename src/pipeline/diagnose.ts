@@ -58,13 +58,15 @@ export interface DiagnoseDeps {
   llm?: OllamaDiagnoser;
   /** Similar past incidents for the LLM prompt. */
   runbook?: RunbookMemory;
+  /** Evidence already gathered for this draft (the server routes on it first); read otherwise. */
+  gathered?: { incident: Incident; evidence: Evidence };
 }
 
 export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps): Promise<DiagnoseResult> {
   const progress = deps.progress ?? (() => {});
-  progress(`gathering evidence from ${deps.reader.description}`);
+  if (!deps.gathered) progress(`gathering evidence from ${deps.reader.description}`);
   const [{ incident, evidence }, index, config] = await Promise.all([
-    gatherEvidence(deps.reader, draft),
+    deps.gathered ? Promise.resolve(deps.gathered) : gatherEvidence(deps.reader, draft),
     deps.index ? Promise.resolve(deps.index) : indexRepo(deps.repoRoot),
     deps.config ? Promise.resolve(deps.config) : loadRepoConfig(deps.repoRoot),
   ]);

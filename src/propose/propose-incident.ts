@@ -29,6 +29,11 @@ export interface ProposeDeps {
   clock?: () => Date;
   author?: NonNullable<GitOptions['author']>;
   progress?: (message: string) => void;
+  /**
+   * Asked before a new PR is opened (never for one that exists): a reason refuses it (PR caps, a
+   * silenced fingerprint) and nothing is pushed.
+   */
+  admitNewPr?: (branch: string) => Promise<string | undefined>;
 }
 
 export interface ProposeOutcome {
@@ -41,6 +46,8 @@ export interface ProposeOutcome {
   /** The PR or issue body (also when no forge was given, for a draft file). */
   body?: string;
   reason?: string;
+  /** A new commit was pushed to the branch (it needs a new verification). */
+  pushed?: boolean;
 }
 
 export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps): Promise<ProposeOutcome> {
@@ -86,6 +93,11 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
     }
   }
 
+  if (forge && !pr && deps.admitNewPr) {
+    const refusal = await deps.admitNewPr(branch);
+    if (refusal) return { outcome: 'skipped', ...drafted, reason: refusal };
+  }
+
   const built = await treeWithEdits(repo, base, result.proposal.edits);
   if ('mismatch' in built)
     return { outcome: 'skipped', ...drafted, reason: `${built.mismatch}; update the checkout and run again` };
@@ -121,12 +133,13 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
       body,
       labels: prLabels(result),
     });
-    return { outcome: 'opened', ...drafted, commit, pr: opened };
+    return { outcome: 'opened', ...drafted, commit, pr: opened, pushed: rewritten };
   }
   return {
     ...(await refreshPr(forge, pr, { title, body, rewritten, labels: prLabels(result) })),
     ...drafted,
     commit,
+    pushed: rewritten,
   };
 }
 

@@ -1,6 +1,6 @@
 // The Probot app function: GitHub webhooks plus AEGIS's own routes, built only from what is passed
 // in (no module-level state), so one process can host several instances and tests build their own.
-import type { ApplicationFunction } from 'probot';
+import type { ApplicationFunction, Probot } from 'probot';
 import { type ChatOpsOptions, resolveChatOpsDeps } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { IncidentHandler } from './incident-handler.js';
@@ -13,6 +13,8 @@ export interface AppDeps {
   config: ServerConfig;
   metrics: Metrics;
   handleIncident: IncidentHandler;
+  /** Builds the handler from the loaded app instead (the GitHub App needs its installations). */
+  incidentHandlerFor?: (app: Probot) => IncidentHandler;
   queue: IncidentQueue;
   /** Subscribe to GitHub webhooks (default true; false in local mode without a GitHub App). */
   webhooks?: boolean;
@@ -29,7 +31,7 @@ export function createAegisApp(deps: AppDeps): ApplicationFunction {
         alertToken: deps.config.alertToken,
         metrics: deps.metrics,
         queue: deps.queue,
-        handleIncident: deps.handleIncident,
+        handleIncident: deps.incidentHandlerFor ? deps.incidentHandlerFor(app) : deps.handleIncident,
         log: app.log,
       }),
     );

@@ -10,6 +10,7 @@ import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import { type DiagnoseResult, diagnoseIncident } from '../pipeline/diagnose.js';
 import { type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
+import { resolveIncident } from '../propose/resolve-incident.js';
 import type { IncidentHandler } from './incident-handler.js';
 import type { Metrics } from './metrics.js';
 
@@ -42,6 +43,11 @@ export function createProposeHandler(deps: ProposeHandlerDeps): IncidentHandler 
 
   return async (draft, { log }) => {
     // log is bound to the incident: every line carries its fingerprint.
+    if (draft.status === 'resolved') {
+      const items = await serialGit(() => resolveIncident(draft, deps.forge));
+      log.info({ items }, items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved');
+      return;
+    }
     let stage: 'diagnose' | 'propose' = 'diagnose';
     try {
       const result = await diagnoseIncident(draft, {

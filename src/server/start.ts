@@ -15,6 +15,8 @@ import { createIncidentQueue, type IncidentQueue } from './queue.js';
 export interface StartOptions {
   config: ServerConfig;
   handleIncident: IncidentHandler;
+  /** GitHub mode: the handler is built from the loaded Probot app (for installation tokens). */
+  incidentHandlerFor?: (app: Probot) => IncidentHandler;
   /** Defaults to a JSON logger at config.logLevel on stdout. */
   log?: Logger;
   /** Tests pass an Octokit with retries and throttling off. */
@@ -52,6 +54,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     enableStaticFiles: false,
     Probot: Probot.defaults({
       ...probotCredentials(config),
+      ...(config.githubApiUrl ? { baseUrl: config.githubApiUrl } : {}),
       log,
       ...(options.Octokit ? { Octokit: options.Octokit } : {}),
     }),
@@ -59,7 +62,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const webhooks = config.appId !== undefined && config.privateKey !== undefined;
   if (!webhooks) log.info('no GitHub App configured (local mode): GitHub webhooks are disabled');
   await server.load(
-    createAegisApp({ config, metrics, handleIncident: options.handleIncident, queue, webhooks }),
+    createAegisApp({
+      config,
+      metrics,
+      handleIncident: options.handleIncident,
+      ...(options.incidentHandlerFor ? { incidentHandlerFor: options.incidentHandlerFor } : {}),
+      queue,
+      webhooks,
+    }),
   );
   const http = await server.start();
   const address = http.address() as AddressInfo;

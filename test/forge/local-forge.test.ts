@@ -41,7 +41,7 @@ describe('local forge', () => {
     await forge.removeLabel(number, 'aegis/verify:pending');
     await forge.removeLabel(number, 'not-there');
     const updated = await forge.updatePr(number, { title: 'new title', body: 'new body' });
-    await forge.closePr(number);
+    await forge.close(number);
 
     expect(updated).toMatchObject({ title: 'new title', body: 'new body', labels: ['aegis'] });
     expect(await forge.listItems()).toEqual([]);

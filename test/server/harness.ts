@@ -31,8 +31,10 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     logLevel: 'debug',
     host: '127.0.0.1',
     port: 0,
-    limits: { maxOpenPrs: 5, maxNewPrsPerHour: 3 },
+    limits: { maxOpenPrs: 5, maxOpenPrsPerApp: 20, maxNewPrsPerHour: 3, silenceMs: 24 * 3_600_000 },
     queue: { concurrency: 4, maxDepth: 100 },
+    routes: { routes: [], argocd: { follow: true } },
+    verifyWorkflow: 'aegis-verify.yml',
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 // `aegis serve` as a user runs it (the built binary): local mode without GitHub App variables
-// opens the PR in the local forge; without --repo it says that incidents are only logged.
+// opens the PR in the local forge; without --repo it runs as the GitHub App.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, PROJECT_ROOT } from '../helpers/paths.js';
@@ -86,18 +86,33 @@ describe('aegis serve', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('without --repo says once that incidents are only logged', async () => {
-    const server = serve([], { APP_ID: '1', WEBHOOK_SECRET: 'secret', PRIVATE_KEY: testPrivateKey() });
+  it('without --repo runs the GitHub App mode, routed by AEGIS_ROUTES and Argo CD', async () => {
+    fx = gitopsFixture(OOM);
+    const routes = path.join(fx.work, 'routes.yml');
+    writeFileSync(routes, 'routes:\n  - repo: acme/gitops\n    match: { namespaces: [billing] }\n');
+    const server = serve(['--snapshot', path.join(scenarioDir(OOM), 'snapshot')], {
+      APP_ID: '1',
+      WEBHOOK_SECRET: 'secret',
+      PRIVATE_KEY: testPrivateKey(),
+      AEGIS_ROUTES: routes,
+    });
     await server.url;
-    await until(() => server.output().includes('incidents are only logged'));
-    expect(server.output().match(/incidents are only logged/g)).toHaveLength(1);
+    await until(() => server.output().includes('GitHub App mode'));
+    expect(server.output()).toMatch(/"routes":1,"argocd":true,.*GitHub App mode/);
     child?.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });
 
-  it('refuses evidence options without --repo', async () => {
-    const run = await runCli(['serve', '--snapshot', PROJECT_ROOT]);
+  it('refuses two evidence sources before listening', async () => {
+    const run = await runCli(['serve', '--snapshot', PROJECT_ROOT, '--kubeconfig', 'kube.yml'], {
+      env: {
+        APP_ID: '1',
+        WEBHOOK_SECRET: 'secret',
+        PRIVATE_KEY: testPrivateKey(),
+        AEGIS_ALERT_TOKEN: ALERT_TOKEN,
+      },
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--snapshot and --kubeconfig only apply with --repo');
+    expect(run.stderr).toContain('two evidence sources');
   });
 });

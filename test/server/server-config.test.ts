@@ -33,15 +33,20 @@ describe('loadServerConfig', () => {
       logLevel: 'info',
       host: 'localhost',
       port: 3000,
-      limits: { maxOpenPrs: 5, maxNewPrsPerHour: 3 },
+      limits: { maxOpenPrs: 5, maxOpenPrsPerApp: 20, maxNewPrsPerHour: 3, silenceMs: 86_400_000 },
       queue: { concurrency: 4, maxDepth: 100 },
+      routes: { routes: [], argocd: { follow: true } },
+      verifyWorkflow: 'aegis-verify.yml',
     });
   });
 
   it('reads every optional variable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aegis-config-'));
     const routes = join(dir, 'routes.yml');
-    writeFileSync(routes, 'routes: []\n');
+    writeFileSync(
+      routes,
+      'routes:\n  - repo: acme/gitops\n    path: clusters/prod\n    match: { namespaces: [shop-*] }\nargocd: { follow: false }\n',
+    );
     const config = loadServerConfig({
       ...VALID,
       AEGIS_ARGOCD_TOKEN: 'argocd-token-0123456789',
@@ -53,13 +58,29 @@ describe('loadServerConfig', () => {
       AEGIS_QUEUE_CONCURRENCY: '8',
       AEGIS_QUEUE_MAX_DEPTH: '50',
       AEGIS_ROUTES: routes,
+      AEGIS_MAX_OPEN_PRS_PER_APP: '40',
+      AEGIS_SILENCE_HOURS: '1.5',
+      AEGIS_VERIFY_WORKFLOW: 'verify.yaml',
+      AEGIS_CACHE_DIR: '/var/cache/aegis',
+      AEGIS_GIT_BASE_URL: 'https://ghe.example.com',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
     });
     expect(config).toMatchObject({
+      routes: {
+        routes: [
+          { repo: 'acme/gitops', path: 'clusters/prod', base: 'main', match: { namespaces: ['shop-*'] } },
+        ],
+        argocd: { follow: false },
+      },
+      verifyWorkflow: 'verify.yaml',
+      cacheDir: '/var/cache/aegis',
+      gitBaseUrl: 'https://ghe.example.com',
+      githubApiUrl: 'https://ghe.example.com/api/v3',
       argocdToken: 'argocd-token-0123456789',
       logLevel: 'debug',
       host: '0.0.0.0',
       port: 8080,
-      limits: { maxOpenPrs: 10, maxNewPrsPerHour: 2 },
+      limits: { maxOpenPrs: 10, maxOpenPrsPerApp: 40, maxNewPrsPerHour: 2, silenceMs: 5_400_000 },
       queue: { concurrency: 8, maxDepth: 50 },
       routesPath: routes,
     });
@@ -96,6 +117,12 @@ describe('loadServerConfig', () => {
       'PRIVATE_KEY: expected a PEM private key (-----BEGIN … PRIVATE KEY-----) or its base64',
     ],
     [
+      { AEGIS_VERIFY_WORKFLOW: 'verify' },
+      'AEGIS_VERIFY_WORKFLOW: expected a workflow file name such as aegis-verify.yml',
+    ],
+    [{ AEGIS_SILENCE_HOURS: '-1' }, 'AEGIS_SILENCE_HOURS: expected a number of hours (0 or more)'],
+    [{ GITHUB_API_URL: 'ghe' }, 'GITHUB_API_URL: expected a URL such as https://ghe.example.com/api/v3'],
+    [
       { AEGIS_ROUTES: '/nonexistent/routes.yml' },
       /^AEGIS_ROUTES: cannot read \/nonexistent\/routes\.yml: ENOENT/,
     ],
@@ -103,6 +130,17 @@ describe('loadServerConfig', () => {
     const problems = problemsOf({ ...VALID, ...override });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(expected);
+  });
+
+  it('names the routes file and the key at fault when the routes are wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aegis-routes-'));
+    const file = join(dir, 'routes.yml');
+    writeFileSync(file, 'routes:\n  - repo: not-a-slug\n    mach: {}\n');
+    const problems = problemsOf({ ...VALID, AEGIS_ROUTES: file });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`AEGIS_ROUTES: ${file}: `);
+    expect(problems[0]).toMatch(/routes\.0\.repo: expected OWNER\/REPO/);
+    expect(problems[0]).toMatch(/mach/);
   });
 
   it('accepts the key as base64, with escaped newlines, or from PRIVATE_KEY_PATH', () => {
@@ -150,8 +188,10 @@ describe('loadServerConfig', () => {
         logLevel: 'info',
         host: 'localhost',
         port: 3000,
-        limits: { maxOpenPrs: 5, maxNewPrsPerHour: 3 },
+        limits: { maxOpenPrs: 5, maxOpenPrsPerApp: 20, maxNewPrsPerHour: 3, silenceMs: 86_400_000 },
         queue: { concurrency: 4, maxDepth: 100 },
+        routes: { routes: [], argocd: { follow: true } },
+        verifyWorkflow: 'aegis-verify.yml',
       });
       expect(() => local({})).toThrow(
         /AEGIS_ALERT_TOKEN: required: the bearer token Alertmanager sends to POST \/api\/alerts/,

@@ -1,0 +1,144 @@
+// The incident handler of the GitHub App (DESIGN.md §1, §6): gather evidence, route the incident
+// to its GitOps repository, diagnose it on a cached checkout, and open or update the PR with the
+// installation's token (so the verify workflow triggers), then queue the aegis/verify check run.
+// A resolved alert comments on (and may close) what the incident opened instead.
+import path from 'node:path';
+import type { RepoConfig } from '../config/repo-config.js';
+import { loadRepoConfig } from '../config/repo-config.js';
+import type { ClusterReader } from '../evidence/cluster-reader.js';
+import { gatherEvidence } from '../evidence/gather-evidence.js';
+import { createGitHubForge } from '../forge/github-forge.js';
+import type { GitHubAppAuth } from '../github/app-auth.js';
+import type { CheckoutCache } from '../github/checkout-cache.js';
+import { gitRemoteFor } from '../github/git-url.js';
+import type { PrAdmission } from '../github/pr-admission.js';
+import { createVerifyCheck } from '../github/verify-check.js';
+import { indexRepo } from '../gitops/index-repo.js';
+import type { RepoIndex } from '../gitops/types.js';
+import type { OllamaDiagnoser } from '../llm/diagnoser.js';
+import type { RunbookMemory } from '../llm/runbook.js';
+import { diagnoseIncident } from '../pipeline/diagnose.js';
+import { type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
+import { resolveIncident } from '../propose/resolve-incident.js';
+import { routeIncident } from '../routing/route-incident.js';
+import type { RoutesFile } from '../routing/routes-file.js';
+import type { IncidentHandler } from './incident-handler.js';
+import type { Metrics } from './metrics.js';
+
+export interface GitHubHandlerDeps {
+  auth: GitHubAppAuth;
+  reader: ClusterReader;
+  routes: RoutesFile;
+  checkouts: CheckoutCache;
+  admission: PrAdmission;
+  /** AEGIS_GIT_BASE_URL: GitHub Enterprise, or a folder of bare repositories in tests. */
+  gitBaseUrl?: string;
+  metrics?: Metrics;
+  llm?: OllamaDiagnoser;
+  runbook?: RunbookMemory;
+  /** Render with kubectl/helm to check the blast radius (default true). */
+  render?: boolean;
+}
+
+export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHandler {
+  // The last index of each checkout folder, reused while the base commit does not move: indexing a
+  // large repository is the slowest step of a warm incident.
+  const indexes = new Map<string, { sha: string; index: RepoIndex; config: RepoConfig }>();
+
+  return async (draft, { log }) => {
+    const gathered = await gatherEvidence(deps.reader, draft);
+    const route = routeIncident(gathered.incident, gathered.evidence, deps.routes);
+    if (!route) {
+      log.warn(
+        { namespace: draft.namespace },
+        'no GitOps repository for this incident: add a route to AEGIS_ROUTES or manage the workload with Argo CD',
+      );
+      return;
+    }
+    const { owner, repo } = route;
+    const routed = log.child({ repo: `${owner}/${repo}`, base: route.base, via: route.via });
+    const access = await deps.auth.forRepo(owner, repo);
+    const remote = gitRemoteFor(owner, repo, access.token, deps.gitBaseUrl);
+    const forge = createGitHubForge({
+      octokit: access.github,
+      owner,
+      repo,
+      token: access.token,
+      remoteUrl: remote.url,
+    });
+
+    if (draft.status === 'resolved') {
+      const items = await resolveIncident(draft, forge);
+      routed.info({ items }, items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved');
+      return;
+    }
+
+    const outcome = await deps.checkouts.withCheckout(
+      { owner, repo, base: route.base, remote },
+      async (checkout) => {
+        const repoRoot = path.join(checkout.dir, route.path);
+        const cached = indexes.get(repoRoot);
+        const warm = cached?.sha === checkout.sha ? cached : undefined;
+        const [index, config] = warm
+          ? [warm.index, warm.config]
+          : await Promise.all([indexRepo(repoRoot), loadRepoConfig(checkout.dir)]);
+        if (!warm) indexes.set(repoRoot, { sha: checkout.sha, index, config });
+        const result = await diagnoseIncident(draft, {
+          reader: deps.reader,
+          repoRoot,
+          index,
+          config,
+          gathered,
+          progress: (message) => routed.debug({ stage: 'diagnose' }, message),
+          ...(deps.render === undefined ? {} : { render: deps.render }),
+          ...(deps.llm ? { llm: deps.llm } : {}),
+          ...(deps.runbook ? { runbook: deps.runbook } : {}),
+        });
+        const propose = () =>
+          proposeIncident(result, {
+            forge,
+            repoDir: repoRoot,
+            baseBranch: route.base,
+            progress: (message) => routed.debug({ stage: 'propose' }, message),
+            admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
+          });
+        try {
+          return await propose();
+        } catch (error: unknown) {
+          // Another replica pushed the branch first: look again and adopt what it made.
+          if (!isLeaseFailure(error)) throw error;
+          routed.info('the incident branch moved during the push; adopting it');
+          return propose();
+        }
+      },
+    );
+
+    if (outcome.outcome === 'opened') deps.admission.opened({ owner, repo });
+    if (outcome.outcome === 'opened' || outcome.outcome === 'updated') deps.metrics?.fixesProposed.inc();
+    if (outcome.pr && outcome.commit && outcome.pushed)
+      await createVerifyCheck(access.github, {
+        owner,
+        repo,
+        headSha: outcome.commit,
+        prNumber: outcome.pr.number,
+      });
+    routed.info(outcomeFields(outcome), `incident ${outcome.outcome}`);
+  };
+}
+
+/** git's words when force-with-lease does not hold or the branch appeared meanwhile. */
+function isLeaseFailure(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /stale info|\[rejected\]|fetch first|already exists|non-fast-forward/i.test(message);
+}
+
+function outcomeFields(outcome: ProposeOutcome) {
+  return {
+    outcome: outcome.outcome,
+    ...(outcome.branch ? { branch: outcome.branch } : {}),
+    ...(outcome.commit ? { commit: outcome.commit } : {}),
+    ...(outcome.pr ? { pr: outcome.pr.number, url: outcome.pr.url } : {}),
+    ...(outcome.issue ? { issue: outcome.issue.number, url: outcome.issue.url } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+}
