@@ -1,6 +1,7 @@
 // The Probot app function: GitHub webhooks plus AEGIS's own routes, built only from what is passed
 // in (no module-level state), so one process can host several instances and tests build their own.
 import type { ApplicationFunction, Probot } from 'probot';
+import { type ChatOpsOptions, resolveChatOpsDeps } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { IncidentHandler } from './incident-handler.js';
 import type { Metrics } from './metrics.js';
@@ -17,11 +18,14 @@ export interface AppDeps {
   queue: IncidentQueue;
   /** Subscribe to GitHub webhooks (default true; false in local mode without a GitHub App). */
   webhooks?: boolean;
+  /** ChatOps on AEGIS PRs: verify workflow name and the LLM revise step (metrics default to the server's). */
+  chatops?: ChatOpsOptions;
 }
 
 export function createAegisApp(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
-    if (deps.webhooks !== false) registerWebhookHandlers(app);
+    if (deps.webhooks !== false)
+      registerWebhookHandlers(app, resolveChatOpsDeps(deps.chatops ?? {}, deps.metrics));
     addHandler(
       createHttpHandler({
         alertToken: deps.config.alertToken,

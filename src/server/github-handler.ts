@@ -130,7 +130,9 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
 /** git's words when force-with-lease does not hold, the branch appeared meanwhile, or the remote was updating that ref at the same moment. */
 function isLeaseFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /stale info|\[rejected\]|\[remote rejected\]|fetch first|already exists|non-fast-forward/i.test(message);
+  return /stale info|\[rejected\]|\[remote rejected\]|fetch first|already exists|non-fast-forward/i.test(
+    message,
+  );
 }
 
 function outcomeFields(outcome: ProposeOutcome) {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ProbotOctokit, Server } from 'probot';
 import type { ServerConfig } from '../config/server-config.js';
-import { AegisOctokit } from '../github/octokit.js';
+import { AegisOctokit } from '../github/app-octokit.js';
 import { createAegisApp } from './app.js';
 import type { IncidentHandler } from './incident-handler.js';
 import { createLogger } from './logger.js';

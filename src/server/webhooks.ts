@@ -1,6 +1,11 @@
-// GitHub webhook events the app subscribes to (app.yml lists the same). The handlers only log for
-// now; ChatOps, PR lifecycle and the verify check are separate issues.
-import type { Probot } from 'probot';
+// GitHub webhook events the app subscribes to (app.yml lists the same): every delivery is logged,
+// then ChatOps commands, verify re-runs and the PR lifecycle go to their handlers in src/chatops/.
+// This file only adapts Probot's context to them.
+import type { Context, Probot } from 'probot';
+import type { ChatOpsDeps } from '../chatops/chatops-deps.js';
+import { handleIssueComment } from '../chatops/on-issue-comment.js';
+import { handlePullRequestClosed } from '../chatops/on-pull-request-closed.js';
+import { handleVerifyRerequest, isVerifyRerequest, type LinkedPull } from '../chatops/on-verify-rerequest.js';
 
 export const WEBHOOK_EVENTS: (
   | 'issue_comment'
@@ -10,7 +15,7 @@ export const WEBHOOK_EVENTS: (
   | 'workflow_run'
 )[] = ['issue_comment', 'pull_request', 'check_run', 'check_suite', 'workflow_run'];
 
-export function registerWebhookHandlers(app: Probot): void {
+export function registerWebhookHandlers(app: Probot, deps: ChatOpsDeps): void {
   app.on(WEBHOOK_EVENTS, async (context) => {
     const { payload } = context;
     // context.log is already a child bound to the delivery id.
@@ -24,4 +29,39 @@ export function registerWebhookHandlers(app: Probot): void {
       'webhook received',
     );
   });
+
+  app.on('issue_comment.created', (context) =>
+    handleIssueComment(
+      { github: context.octokit, log: context.log, repo: context.repo(), payload: context.payload },
+      deps,
+    ),
+  );
+
+  app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
+    const { check_run: checkRun } = context.payload;
+    if (!isVerifyRerequest(context.payload)) {
+      context.log.debug({ check: checkRun.name }, 'check run event for another check ignored');
+      return;
+    }
+    await rerequest(context, checkRun.pull_requests, deps);
+  });
+
+  app.on('check_suite.rerequested', (context) =>
+    rerequest(context, context.payload.check_suite.pull_requests, deps),
+  );
+
+  app.on('pull_request.closed', async (context) => {
+    handlePullRequestClosed(context.payload.pull_request, context.log, deps);
+  });
+}
+
+function rerequest(
+  context: Context<'check_run' | 'check_suite'>,
+  pullRequests: readonly LinkedPull[],
+  deps: ChatOpsDeps,
+): Promise<void> {
+  return handleVerifyRerequest(
+    { github: context.octokit, log: context.log, repo: context.repo(), pullRequests },
+    deps,
+  );
 }

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../src/config/server-config.js';
-import { UnthrottledOctokit } from '../../src/github/octokit.js';
+import { UnthrottledOctokit } from '../../src/github/app-octokit.js';
 import type { IncidentHandler } from '../../src/server/incident-handler.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';

@@ -1,0 +1,27 @@
+// What the ChatOps handlers need from the server, passed in (STYLE.md "Pass dependencies in").
+import { DEFAULT_VERIFY_WORKFLOW } from '../github/verify-check.js';
+import type { Metrics } from '../server/metrics.js';
+import type { ReviseFn } from './revise-fn.js';
+
+export interface ChatOpsOptions {
+  /** Default: the server's own metrics. */
+  metrics?: Metrics;
+  /** File name of the verify workflow under .github/workflows/ (default aegis-verify.yml). */
+  verifyWorkflow?: string;
+  /** Absent without an LLM: `/aegis revise` is then refused with an explanation. */
+  revise?: ReviseFn;
+}
+
+export interface ChatOpsDeps {
+  metrics: Metrics;
+  verifyWorkflow: string;
+  revise?: ReviseFn;
+}
+
+export function resolveChatOpsDeps(options: ChatOpsOptions, serverMetrics: Metrics): ChatOpsDeps {
+  return {
+    metrics: options.metrics ?? serverMetrics,
+    verifyWorkflow: options.verifyWorkflow ?? DEFAULT_VERIFY_WORKFLOW,
+    ...(options.revise ? { revise: options.revise } : {}),
+  };
+}
