@@ -1,6 +1,6 @@
 // One function per verdict rule. Each returns a check with its numbers in the detail; `needsBaseline`
 // marks a check that was skipped for want of a control measurement, which makes the run inconclusive.
-import { count, ms, percent } from './format.js';
+import { count, ms, percent, seconds } from './format.js';
 import type { CheckResult, ScannerName, ScanResult, SideResult } from './types.js';
 import type { VerifyRules } from './verify-config.js';
 
@@ -14,7 +14,8 @@ export function readinessCheck(candidate: SideResult): RuleCheck {
     ? {
         name: 'candidate ready',
         status: 'pass',
-        detail: candidate.readyAfterMs === undefined ? 'ready' : `ready after ${ms(candidate.readyAfterMs)}`,
+        detail:
+          candidate.readyAfterMs === undefined ? 'ready' : `ready after ${seconds(candidate.readyAfterMs)}`,
       }
     : { name: 'candidate ready', status: 'fail', detail: 'candidate never became ready' };
 }

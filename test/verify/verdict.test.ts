@@ -51,7 +51,7 @@ describe('decideVerdict: one rule at a time (defaults)', () => {
       'fail',
       /never became ready/,
     ],
-    ['candidate ready', {}, {}, 'candidate ready', 'pass', /ready after 2500 ms/],
+    ['candidate ready', {}, {}, 'candidate ready', 'pass', /ready after 2\.5 s/],
     // zero baselines: 0 errors on both sides is a tie, and a tie passes
     [
       'error rate 0 vs 0',
