@@ -1,12 +1,15 @@
 // The verification report as Markdown: the `aegis/verify` check-run summary and the one PR
 // comment (found again by its marker and edited in place). Redacted as a whole before it leaves.
 import { redact } from '../evidence/redact.js';
+import { markerComment } from '../forge/forge.js';
 import { cell, code } from '../propose/markdown.js';
 import { count, mebibytes, ms, percent, rps, seconds } from './format.js';
 import { type Chart, type Point, xyChart } from './report-chart.js';
 import type { ScanResult, SideResult, Verdict, VerificationReport } from './types.js';
 
-export const REPORT_MARKER = '<!-- aegis:verify-report -->';
+/** Pass this to `Forge.upsertComment` so the one report comment is found and edited in place. */
+export const REPORT_MARKER_NAME = 'aegis:verify-report';
+export const REPORT_MARKER = markerComment(REPORT_MARKER_NAME);
 /** GitHub rejects a check-run `output.summary` longer than this. */
 export const CHECK_SUMMARY_LIMIT = 65_535;
 

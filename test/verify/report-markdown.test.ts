@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { hasMarker, withMarker } from '../../src/forge/forge.js';
 import { assembleReport, type ReportInput } from '../../src/verify/assemble-report.js';
 import {
   CHECK_SUMMARY_LIMIT,
   REPORT_MARKER,
+  REPORT_MARKER_NAME,
   renderCheckRunOutput,
   renderReportMarkdown,
 } from '../../src/verify/report-markdown.js';
@@ -50,6 +52,12 @@ describe('renderReportMarkdown', () => {
     expect(statement).toBe(
       '**Red → green: control (base) reproduced the incident (it had 2 OOM kills) and candidate (head) did not (it had 0 OOM kills).**',
     );
+  });
+
+  it('carries the marker the forge upserts the one report comment by, once', () => {
+    const markdown = renderReportMarkdown(report());
+    expect(hasMarker(markdown, REPORT_MARKER_NAME)).toBe(true);
+    expect(withMarker(REPORT_MARKER_NAME, markdown)).toBe(markdown);
   });
 
   it('tables control against candidate', () => {
