@@ -80,7 +80,14 @@ function drive(
         ...(profile.rate ? { overallRate: profile.rate } : {}),
         ...(timeoutSeconds ? { timeout: timeoutSeconds } : {}),
       },
-      (error: unknown, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
+      (error: unknown, result: autocannon.Result) =>
+        error
+          ? reject(
+              new Error(
+                `load against ${url} could not start: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+            )
+          : resolve(result),
     );
     if (!recorder) return;
     instance.on('response', (_client, _status, _bytes, responseTime) => {

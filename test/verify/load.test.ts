@@ -18,7 +18,9 @@ function startServer(): Promise<{ server: Server; url: string; seen: Seen }> {
   const server = createServer((req, res) => {
     seen.count += 1;
     seen.methods.add(req.method ?? '');
-    if (req.url === '/fail') {
+    if (req.url === '/gone') {
+      res.writeHead(404).end('not here');
+    } else if (req.url === '/fail') {
       res.writeHead(500).end('boom');
     } else if (req.url === '/slow') {
       setTimeout(() => res.writeHead(200).end('slow'), SLOW_MS);
@@ -63,9 +65,19 @@ describe('runLoad', () => {
     expect(load.throughputRps).toBeGreaterThan(0);
   });
 
-  it('reports no errors when every path answers 2xx', async () => {
-    const { load } = await runLoad(url, profile({ paths: ['/ok'] }));
-    expect(load).toMatchObject({ errors: 0, errorRate: 0 });
+  it.each([
+    ['every path answers 2xx', '/ok', 0],
+    ['a profile path answers 404', '/gone', 1],
+  ])('error rate when %s: %s', async (_case, path, rate) => {
+    const { load } = await runLoad(url, profile({ paths: [path] }));
+    expect(load.errorRate).toBe(rate);
+    expect(load.errors).toBe(rate * load.requests);
+  });
+
+  it('says what could not start when autocannon rejects its options', async () => {
+    await expect(runLoad('', profile({}))).rejects.toThrow(
+      'load against  could not start: url or socketPath option required',
+    );
   });
 
   it('reflects a slow path in the latency percentiles', async () => {
