@@ -1,0 +1,12 @@
+// A scanner the repo switched off still shows up in the report, as skipped with the reason.
+import type { ScannerName, ScanResult } from '../types.js';
+
+export function disabledScan(scanner: ScannerName): ScanResult {
+  return {
+    scanner,
+    status: 'skipped',
+    reason: `disabled by verification.scanners.${scanner}: false in .github/aegis.yml`,
+    targets: [],
+    newFindings: [],
+  };
+}
