@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatIssues, UserError } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
 import { CATEGORIES } from '../core/types.js';
+import { VerificationConfig } from '../verify/verify-config.js';
 
 const QuantityString = z
   .union([z.string(), z.number()])
@@ -74,6 +75,8 @@ export const RepoConfig = z
       .object({ maxInitialDelaySeconds: z.number().int().min(0).default(300) })
       .strict()
       .prefault({}),
+    /** Shadow verification: load profile, verdict rules, scanners, sandbox timeout. */
+    verification: VerificationConfig.prefault({}),
   })
   .strict();
 export type RepoConfig = z.infer<typeof RepoConfig>;
