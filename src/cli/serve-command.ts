@@ -17,6 +17,7 @@ import { createGitHubIncidentHandler } from '../server/github-handler.js';
 import { logOnlyIncidentHandler } from '../server/incident-handler.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { createProposeHandler } from '../server/propose-handler.js';
+import { createReviseFn } from '../server/revise-pull-request.js';
 import { startServer } from '../server/start.js';
 import {
   addEvidenceOptions,
@@ -89,7 +90,7 @@ export function registerServe(program: Command): void {
             config,
             metrics,
             handleIncident: logOnlyIncidentHandler,
-            incidentHandlerFor: await gitHubModeHandler(options, config, metrics),
+            ...(await gitHubMode(options, config, metrics)),
           });
       if (options.repo)
         server.log.info(
@@ -111,7 +112,7 @@ export function registerServe(program: Command): void {
  * GitHub App mode: evidence from --snapshot, --kubeconfig, or (in a pod) the in-cluster service
  * account; repositories from AEGIS_ROUTES and the Argo CD Applications managing the workloads.
  */
-async function gitHubModeHandler(options: ServeOptions, config: ServerConfig, metrics: Metrics) {
+async function gitHubMode(options: ServeOptions, config: ServerConfig, metrics: Metrics) {
   if (options.kubeconfig && options.snapshot)
     throw new UserError('two evidence sources', 'pass either --snapshot DIR or --kubeconfig PATH, not both');
   if (config.routes.routes.length === 0 && !config.routes.argocd.follow)
@@ -123,18 +124,33 @@ async function gitHubModeHandler(options: ServeOptions, config: ServerConfig, me
   const llm = await llmDeps(options);
   const checkouts = createCheckoutCache(config.cacheDir ?? path.join(os.tmpdir(), 'aegis-checkouts'));
   const admission = createPrAdmission(config.limits);
-  return (app: Probot) =>
-    createGitHubIncidentHandler({
-      auth: createAppAuth(app),
-      reader,
-      routes: config.routes,
-      checkouts,
-      admission,
-      metrics,
-      render: options.render,
-      ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
-      ...llm,
-    });
+  const shared = {
+    reader,
+    checkouts,
+    render: options.render,
+    ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
+  };
+  return {
+    incidentHandlerFor: (app: Probot) =>
+      createGitHubIncidentHandler({
+        ...shared,
+        auth: createAppAuth(app),
+        routes: config.routes,
+        admission,
+        metrics,
+        ...llm,
+      }),
+    // `/aegis revise` needs the LLM; without it ChatOps explains that rules take no instructions.
+    chatops: llm.llm
+      ? {
+          revise: createReviseFn({
+            ...shared,
+            llm: llm.llm,
+            ...(llm.runbook ? { runbook: llm.runbook } : {}),
+          }),
+        }
+      : {},
+  };
 }
 
 /** Checks the local-mode inputs before listening, so a typo stops the process at once. */

@@ -82,6 +82,34 @@ export function combineFindings(
   return { finding: adopt(answer, options.reportOnly ?? []), llm: meta };
 }
 
+/**
+ * `/aegis revise`: the reviewer asked for a different plan, so a schema-valid, guardrail-passing
+ * LLM patch replaces the current one; anything else keeps the PR as it is, with the reason.
+ */
+export function reviseFinding(
+  outcome: LlmOutcome,
+  options: CombineOptions = {},
+): { finding: Finding; llm: LlmMeta } | { refused: string; llm: LlmMeta } {
+  const meta = outcome.meta;
+  if (outcome.status === 'invalid')
+    return { refused: `the LLM gave no valid plan (${outcome.reason})`, llm: meta };
+  if (outcome.status === 'blocked')
+    return { refused: `the revised plan broke a guardrail: ${outcome.reason}`, llm: meta };
+  if (outcome.status !== 'ok') return { refused: `the LLM did not answer (${outcome.reason})`, llm: meta };
+  const answer = clean(outcome.answer);
+  const threshold = options.minConfidence ?? DEFAULTS.minConfidence;
+  if (answer.plan.action !== 'patch')
+    return { refused: `the LLM proposes no change: ${answer.plan.reason}`, llm: meta };
+  if (answer.diagnosis.confidence < threshold)
+    return {
+      refused: `the LLM's confidence ${answer.diagnosis.confidence} is under the threshold ${threshold}`,
+      llm: meta,
+    };
+  const finding = adopt(answer, options.reportOnly ?? []);
+  if (finding.plan.action !== 'patch') return { refused: finding.plan.reason, llm: meta };
+  return { finding, llm: meta };
+}
+
 function adopt(answer: LlmAnswer, reportOnly: readonly Category[]): Finding {
   const { diagnosis, plan } = answer;
   const finalPlan: Plan =

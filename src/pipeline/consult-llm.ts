@@ -5,7 +5,7 @@ import type { RepoConfig } from '../config/repo-config.js';
 import type { Evidence, Incident } from '../core/types.js';
 import { isError, type RepoIndex } from '../gitops/types.js';
 // Only LangChain-free modules of src/llm: the rules-only path must not load the LLM client.
-import { type CombinedFinding, combineFindings } from '../llm/combine.js';
+import { type CombinedFinding, combineFindings, reviseFinding } from '../llm/combine.js';
 import { DEFAULTS as LLM_DEFAULTS } from '../llm/defaults.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import { guardrailCheck } from '../llm/guardrail-check.js';
@@ -32,6 +32,32 @@ export async function consultLlm(
   analysis: AnalysisResult,
   context: LlmContext,
 ): Promise<CombinedFinding> {
+  const { config } = context;
+  const input = await llmInput(runbook, analysis, context);
+  const outcome = await llm.diagnose(input);
+  return combineFindings(analysis.finding, outcome, {
+    minConfidence: Math.max(LLM_DEFAULTS.minConfidence, config.minConfidence),
+    reportOnly: config.reportOnly,
+  });
+}
+
+/** `/aegis revise`: the reviewer's instruction is data in the prompt; guardrails decide as always. */
+export async function consultRevision(
+  llm: OllamaDiagnoser,
+  runbook: RunbookMemory | undefined,
+  analysis: AnalysisResult,
+  context: LlmContext,
+  instruction: string,
+): Promise<ReturnType<typeof reviseFinding>> {
+  const input = await llmInput(runbook, analysis, context);
+  const outcome = await llm.revise({ ...input, instruction, current: analysis.finding });
+  return reviseFinding(outcome, {
+    minConfidence: Math.max(LLM_DEFAULTS.minConfidence, context.config.minConfidence),
+    reportOnly: context.config.reportOnly,
+  });
+}
+
+async function llmInput(runbook: RunbookMemory | undefined, analysis: AnalysisResult, context: LlmContext) {
   const { incident, evidence, config, index, located, historyImages } = context;
   const manifests = located && !isError(located) ? await workloadManifests(index, located) : [];
   const pastIncidents = runbook
@@ -47,16 +73,12 @@ export async function consultLlm(
         )
         .catch(() => [])
     : [];
-  const outcome = await llm.diagnose({
+  return {
     incident,
     evidence,
     rules: analysis,
     manifests,
     pastIncidents,
     check: guardrailCheck({ incident, evidence, config, historyImages }),
-  });
-  return combineFindings(analysis.finding, outcome, {
-    minConfidence: Math.max(LLM_DEFAULTS.minConfidence, config.minConfidence),
-    reportOnly: config.reportOnly,
-  });
+  };
 }

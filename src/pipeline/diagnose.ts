@@ -3,6 +3,7 @@
 
 import { runAnalyzers } from '../analyzers/run-analyzers.js';
 import { loadRepoConfig, type RepoConfig } from '../config/repo-config.js';
+import { UserError } from '../core/errors.js';
 import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '../core/types.js';
 import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { gatherEvidence } from '../evidence/gather-evidence.js';
@@ -15,7 +16,7 @@ import type { RunbookMemory } from '../llm/runbook.js';
 import type { LlmMeta } from '../llm/types.js';
 import { checkChanges, checkPlan } from '../plan/guardrails.js';
 import { operationsToChanges } from '../plan/operation-changes.js';
-import { consultLlm } from './consult-llm.js';
+import { consultLlm, consultRevision } from './consult-llm.js';
 import { imagesFromGit, type Located, locate } from './locate-source.js';
 
 export interface Remediation {
@@ -43,6 +44,8 @@ export interface DiagnoseResult {
   llm?: LlmMeta;
   /** The LLM's plain-words explanation when it agreed with the rules. */
   explanation?: string;
+  /** With DiagnoseDeps.revision: why no revised plan was made (the remediation is then `none`). */
+  revisionRefused?: string;
 }
 
 export interface DiagnoseDeps {
@@ -58,6 +61,8 @@ export interface DiagnoseDeps {
   llm?: OllamaDiagnoser;
   /** Similar past incidents for the LLM prompt. */
   runbook?: RunbookMemory;
+  /** `/aegis revise`: ask the LLM (required) for a different plan following this instruction. */
+  revision?: { instruction: string };
   /** Evidence already gathered for this draft (the server routes on it first); read otherwise. */
   gathered?: { incident: Incident; evidence: Evidence };
 }
@@ -82,7 +87,33 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
   let finding = analysis.finding;
   let llm: LlmMeta | undefined;
   let explanation: string | undefined;
-  if (deps.llm) {
+  let revisionRefused: string | undefined;
+  if (deps.revision) {
+    if (!deps.llm) throw new UserError('revising a plan needs the LLM', 'configure Ollama (OLLAMA_HOST)');
+    progress(`asking ${deps.llm.model} to revise the plan`);
+    const revised = await consultRevision(
+      deps.llm,
+      deps.runbook,
+      analysis,
+      {
+        incident,
+        evidence,
+        config,
+        index,
+        located,
+        historyImages: Object.values(gitImages ?? {}).flat(),
+      },
+      deps.revision.instruction,
+    );
+    llm = revised.llm;
+    if ('refused' in revised) {
+      revisionRefused = revised.refused;
+      finding = {
+        ...finding,
+        plan: { action: 'none', reason: `Revision refused: ${revised.refused}`, operations: [] },
+      };
+    } else finding = revised.finding;
+  } else if (deps.llm) {
     progress(`asking ${deps.llm.model} for a second opinion`);
     ({ finding, llm, explanation } = await consultLlm(deps.llm, deps.runbook, analysis, {
       incident,
@@ -105,6 +136,7 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     evidenceNotes: [...evidence.notes, ...index.skipped.map((s) => `skipped ${s.file}: ${s.reason}`)],
     ...(llm ? { llm } : {}),
     ...(explanation ? { explanation } : {}),
+    ...(revisionRefused ? { revisionRefused } : {}),
   };
   const outcome = await remediate(finding, {
     incident,

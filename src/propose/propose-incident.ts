@@ -34,6 +34,8 @@ export interface ProposeDeps {
    * silenced fingerprint) and nothing is pushed.
    */
   admitNewPr?: (branch: string) => Promise<string | undefined>;
+  /** The PR's branch when it is given (a revision may change the category, not the branch). */
+  branch?: string;
 }
 
 export interface ProposeOutcome {
@@ -56,7 +58,7 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
   if (!repo) throw new UserError(`${deps.repoDir} is not inside a git repository`);
   const progress = deps.progress ?? (() => {});
   const author = deps.author ?? BOT_AUTHOR;
-  const branch = branchName(result);
+  const branch = deps.branch ?? branchName(result);
   const title = prTitle(result);
   const body = renderPrBody(result, { branch });
   const drafted = { branch, title, body };

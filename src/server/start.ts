@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ProbotOctokit, Server } from 'probot';
+import type { ChatOpsOptions } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { AegisOctokit } from '../github/app-octokit.js';
 import { createAegisApp } from './app.js';
@@ -16,6 +17,8 @@ import { createIncidentQueue, type IncidentQueue } from './queue.js';
 export interface StartOptions {
   config: ServerConfig;
   handleIncident: IncidentHandler;
+  /** ChatOps: the revise step (LLM); the verify workflow defaults to config.verifyWorkflow. */
+  chatops?: ChatOpsOptions;
   /** GitHub mode: the handler is built from the loaded Probot app (for installation tokens). */
   incidentHandlerFor?: (app: Probot) => IncidentHandler;
   /** Defaults to a JSON logger at config.logLevel on stdout. */
@@ -72,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.incidentHandlerFor ? { incidentHandlerFor: options.incidentHandlerFor } : {}),
       queue,
       webhooks,
+      chatops: { verifyWorkflow: config.verifyWorkflow, ...options.chatops },
     }),
   );
   const http = await server.start();

@@ -205,6 +205,16 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       },
     ],
     [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      (req) => {
+        const pull = req.repo.pulls.find((p) => p.number === Number(req.params[2]));
+        return pull
+          ? { status: 200, body: pullJson(req, pull) }
+          : { status: 404, body: { message: 'Not Found' } };
+      },
+    ],
+    [
       'PATCH',
       /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
       (req) => {
