@@ -69,7 +69,8 @@ export function createPodmanRunner(options: PodmanRunnerOptions): PodmanRunner {
             );
           }
           if (error.killed) return reject(new PodmanError(command, `no answer within ${timeout} ms; killed`));
-          reject(new PodmanError(command, firstMeaningfulLine(stderr) ?? error.message.split('\n')[0] ?? ''));
+          const line = firstMeaningfulLine(stderr) ?? error.message.split('\n')[0] ?? '';
+          reject(new PodmanError(command, line.replace(/^Error:\s*/, '')));
         },
       );
       // A podman that exits before reading stdin must not turn into an unhandled EPIPE.
