@@ -61,8 +61,11 @@ describe.skipIf(skipPodman)('podman sandbox: OOM under a low limit, survival und
     sandboxes.push(candidate);
     expect(control.name).not.toBe(candidate.name);
 
-    await control.apply(demoManifests({ env: { LEAK_MB_PER_REQUEST: LEAK_MB }, memoryLimit: '48Mi' }));
-    await candidate.apply(demoManifests({ env: { LEAK_MB_PER_REQUEST: LEAK_MB }, memoryLimit: '256Mi' }));
+    // Both copies also declare a port no Service uses: left to podman it would be bound on
+    // 0.0.0.0:9464 twice and the second copy would not start.
+    const leaking = { LEAK_MB_PER_REQUEST: LEAK_MB };
+    await control.apply(demoManifests({ env: leaking, memoryLimit: '48Mi', extraPort: 9464 }));
+    await candidate.apply(demoManifests({ env: leaking, memoryLimit: '256Mi', extraPort: 9464 }));
     const [controlReady, candidateReady] = await Promise.all([
       control.waitReady(20_000),
       candidate.waitReady(20_000),

@@ -66,7 +66,7 @@ describe('prepareManifests', () => {
     expect(prepared.notes).toEqual(['demo-app/app: liveness/startup probes are not enforced under podman']);
   });
 
-  it('publishes a Service port no container declares (the wrong-port incident) and drops fixed host ports', async () => {
+  it('publishes every port on loopback, also a Service port no container declares (the wrong-port incident)', async () => {
     const text = `
 apiVersion: apps/v1
 kind: Deployment
@@ -82,6 +82,9 @@ spec:
           image: localhost/api:1
           ports: [{containerPort: 9090, hostPort: 80}]
           readinessProbe: {tcpSocket: {port: 9090}}
+        - name: metrics
+          image: localhost/exporter:1
+          ports: [{name: metrics, containerPort: 9100}]
 ---
 apiVersion: v1
 kind: Service
@@ -100,6 +103,10 @@ metadata: {name: api}
     expect(deployment?.spec?.template.spec?.containers[0]?.ports).toEqual([
       { containerPort: 9090, hostPort: 40001, hostIP: '127.0.0.1' },
       { containerPort: 8080, hostPort: 40000, hostIP: '127.0.0.1', protocol: 'TCP' },
+    ]);
+    // Not behind any Service, yet podman would publish it on 0.0.0.0:9100 if left without a host port.
+    expect(deployment?.spec?.template.spec?.containers[1]?.ports).toEqual([
+      { name: 'metrics', containerPort: 9100, hostPort: 40002, hostIP: '127.0.0.1' },
     ]);
     expect(prepared.workloads[0]?.containers[0]?.readiness).toEqual({ kind: 'tcp', hostPort: 40001 });
     expect(prepared.skipped).toEqual(['Ingress/api: not run by the podman sandbox']);

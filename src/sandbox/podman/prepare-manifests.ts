@@ -2,7 +2,6 @@
 // the same app: Deployments renamed per sandbox, labelled, one replica, and every port a Service or
 // readiness probe needs published on a free loopback port. podman 4.3 ignores Services and cannot
 // run probes without systemd (and curl in the image), so the host plays kubelet and kube-proxy.
-import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { stringify } from 'yaml';
 import { formatIssues, UserError } from '../../core/errors.js';
@@ -192,6 +191,9 @@ async function planWorkload(
   const podName = `${podmanDeploymentName(ctx.sandboxName, workload)}-pod-0`;
   const containers: PlannedContainer[] = [];
   for (const container of deployment.spec!.template.spec!.containers) {
+    // podman 4.3 publishes a containerPort without hostPort on 0.0.0.0:<same port>, which would
+    // collide between control and candidate and expose the app: every port gets a loopback one.
+    for (const port of container.ports ?? []) await publish(deployment, port.containerPort);
     const planned: PlannedContainer = { name: container.name, podmanName: `${podName}-${container.name}` };
     const readiness = await planReadiness(deployment, container.readinessProbe, publish);
     if (readiness) planned.readiness = readiness;
@@ -262,11 +264,14 @@ function rewriteDeployment(
     delete container.livenessProbe;
     delete container.readinessProbe;
     delete container.startupProbe;
-    container.ports = (container.ports ?? []).map((port) => {
+    // Every declared port was given a loopback port by planWorkload; a fixed hostPort from the
+    // manifests is replaced, as it would collide between control and candidate. A port declared
+    // twice in one pod is kept once.
+    container.ports = (container.ports ?? []).flatMap((port) => {
       const hostPort = unclaimed.get(port.containerPort);
-      if (hostPort === undefined) return withoutHostPort(port);
+      if (hostPort === undefined) return [];
       unclaimed.delete(port.containerPort);
-      return { ...port, hostPort, hostIP: '127.0.0.1' };
+      return [{ ...port, hostPort, hostIP: '127.0.0.1' }];
     });
   }
   // Ports a Service or probe targets but no container declares (the "wrong port" incident): the
@@ -275,10 +280,4 @@ function rewriteDeployment(
   for (const [containerPort, hostPort] of unclaimed) {
     first.ports = [...(first.ports ?? []), { containerPort, hostPort, hostIP: '127.0.0.1', protocol: 'TCP' }];
   }
-}
-
-/** A fixed hostPort from the manifests would collide between control and candidate. */
-function withoutHostPort(port: IContainerPort): IContainerPort {
-  const { hostPort: _hostPort, hostIP: _hostIP, ...rest } = port;
-  return rest;
 }

@@ -41,7 +41,7 @@ export async function buildDemoImage(): Promise<string> {
 
 /** The example manifests with the demo's failure switches and memory limit set. */
 export function demoManifests(
-  options: { env?: Record<string, string>; memoryLimit?: string } = {},
+  options: { env?: Record<string, string>; memoryLimit?: string; extraPort?: number } = {},
 ): unknown[] {
   const docs = ['deployment.yaml', 'service.yaml'].flatMap((file) =>
     parseAllDocuments(readFileSync(path.join(DEMO_DIR, 'k8s', file), 'utf8')).map(
@@ -56,6 +56,7 @@ export function demoManifests(
     if (existing) existing.value = value;
     else container.env.push({ name, value });
   }
+  if (options.extraPort) container.ports = [...(container.ports ?? []), { containerPort: options.extraPort }];
   if (options.memoryLimit) container.resources = { limits: { memory: options.memoryLimit } };
   return docs;
 }
