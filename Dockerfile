@@ -32,6 +32,8 @@ COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json app.yml ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root prompts ./prompts
+# The podman runner reads its containers.conf from the source path (shadow verification).
+COPY --chown=root:root src/sandbox/podman/containers.conf ./src/sandbox/podman/containers.conf
 # The `node` user (uid 1000) of the official image; numeric, so Kubernetes can verify
 # runAsNonRoot. Files stay root-owned: the process cannot rewrite its own code.
 USER 1000:1000
