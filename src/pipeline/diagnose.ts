@@ -88,6 +88,14 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
   let llm: LlmMeta | undefined;
   let explanation: string | undefined;
   let revisionRefused: string | undefined;
+  const llmContext = {
+    incident,
+    evidence,
+    config,
+    index,
+    located,
+    historyImages: Object.values(gitImages ?? {}).flat(),
+  };
   if (deps.revision) {
     if (!deps.llm) throw new UserError('revising a plan needs the LLM', 'configure Ollama (OLLAMA_HOST)');
     progress(`asking ${deps.llm.model} to revise the plan`);
@@ -95,14 +103,7 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
       deps.llm,
       deps.runbook,
       analysis,
-      {
-        incident,
-        evidence,
-        config,
-        index,
-        located,
-        historyImages: Object.values(gitImages ?? {}).flat(),
-      },
+      llmContext,
       deps.revision.instruction,
     );
     llm = revised.llm;
@@ -115,14 +116,7 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     } else finding = revised.finding;
   } else if (deps.llm) {
     progress(`asking ${deps.llm.model} for a second opinion`);
-    ({ finding, llm, explanation } = await consultLlm(deps.llm, deps.runbook, analysis, {
-      incident,
-      evidence,
-      config,
-      index,
-      located,
-      historyImages: Object.values(gitImages ?? {}).flat(),
-    }));
+    ({ finding, llm, explanation } = await consultLlm(deps.llm, deps.runbook, analysis, llmContext));
     progress(
       llm.fallback
         ? `LLM not used: ${llm.fallback}`
