@@ -15,6 +15,12 @@ export interface GeneratedTarget {
   kind: string;
   name: string;
   namespace: string;
+  /** What the rendered Deployment runs, so that a synthetic cluster can match the repository. */
+  container: string;
+  image: string;
+  memoryMi: number;
+  /** Its `app.kubernetes.io/name` label (a Kustomize namePrefix leaves labels alone). */
+  app: string;
 }
 
 export interface GeneratedRepo {
@@ -135,13 +141,14 @@ export function generateGitopsRepoTexts(opts: GenerateOptions = {}): GeneratedTe
     // Two workloads per file: multi-document files as teams usually write them.
     const file = `${dir}/apps-${Math.floor(i / (TEAMS * CLUSTERS.length * 2))}.yaml`;
     const image = `registry.example.com/${namespace}/${name}:1.${Math.floor(random() * 40)}.${i % 10}`;
+    const memoryMi = 128 * (1 + Math.floor(random() * 8));
     const docs = pending.get(file) ?? [];
     docs.push(
-      deployment(name, namespace, image, 128 * (1 + Math.floor(random() * 8)), 1 + Math.floor(random() * 5)),
+      deployment(name, namespace, image, memoryMi, 1 + Math.floor(random() * 5)),
       service(name, namespace),
     );
     pending.set(file, docs);
-    targets.push({ kind: 'Deployment', name, namespace });
+    targets.push({ kind: 'Deployment', name, namespace, container: 'app', image, memoryMi, app: name });
     if (!files.has(`argocd/${cluster}-${namespace}.yaml`)) {
       files.set(
         `argocd/${cluster}-${namespace}.yaml`,
@@ -185,9 +192,10 @@ patches:
         replicas: ${3 + (i % 4)}
 `,
     );
+    const live = { kind: 'Deployment', container: 'app', memoryMi: 256, app: name };
     targets.push(
-      { kind: 'Deployment', name, namespace: `stg-team-${team}` },
-      { kind: 'Deployment', name: `${prefix}${name}`, namespace: `prod-team-${team}` },
+      { ...live, name, namespace: `stg-team-${team}`, image: `${image}:2.1.0-rc.${i % 7}` },
+      { ...live, name: `${prefix}${name}`, namespace: `prod-team-${team}`, image: `${image}:2.0.${i % 9}` },
     );
   }
   files.set(

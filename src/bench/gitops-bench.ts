@@ -19,7 +19,9 @@ export interface BenchResult {
 const MB = 1024 * 1024;
 
 /** Samples memory every few milliseconds while `fn` runs; returns its result and the peaks. */
-async function withMemoryPeaks<T>(fn: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
+export async function withMemoryPeaks<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; rss: number; heap: number }> {
   let rss = process.memoryUsage.rss();
   let heap = process.memoryUsage().heapUsed;
   const sample = () => {

@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import { benchDiagnose } from './diagnose-bench.js';
 import { type BenchResult, benchGitops } from './gitops-bench.js';
 import { benchPrompts } from './llm-bench.js';
+import { benchServer } from './server-bench.js';
 import { table } from './table.js';
 
 const SUITES: Record<string, (shared: string) => Promise<BenchResult[]>> = {
   gitops: () => benchGitops(),
   diagnose: (shared) => benchDiagnose({ scenariosDir: path.join(shared, 'scenarios') }),
   prompts: (shared) => benchPrompts({ scenariosDir: path.join(shared, 'scenarios') }),
+  server: () => benchServer(),
 };
 
 function resultTable(rows: BenchResult[]): string {
