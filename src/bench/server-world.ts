@@ -114,8 +114,11 @@ async function buildWorld(tmp: string, options: ServerWorldOptions): Promise<Ser
   const alertToken = randomBytes(24).toString('hex');
   const failures: string[] = [];
   // Logged as `aegis serve` logs (JSON at info), then dropped; errors are kept for the report.
-  const log = createLogger('info', {
+  // AEGIS_BENCH_TRACE=1 prints the server's debug log (each pipeline stage, timed) on stderr.
+  const trace = process.env.AEGIS_BENCH_TRACE === '1';
+  const log = createLogger(trace ? 'debug' : 'info', {
     write(line: string) {
+      if (trace) process.stderr.write(line);
       if (line.includes('"level":50')) failures.push(errorLine(line));
     },
   });

@@ -57,9 +57,19 @@ async function refresh(dir: string, target: CheckoutTarget): Promise<Checkout> {
       target.remote.url,
       `+refs/heads/${target.base}:${tracking}`,
     ]);
-    await git.raw(['checkout', '--quiet', '--force', '--detach', tracking]);
-    await git.raw(['clean', '--quiet', '-fdx']);
-    const sha = (await git.revparse(['HEAD'])).trim();
+    // HEAD is unborn in a fresh clone: rev-parse then fails, and the tree is checked out below.
+    const [sha = '', head = ''] = (
+      await git.raw(['rev-parse', tracking, 'HEAD']).catch(async () => git.raw(['rev-parse', tracking]))
+    )
+      .trim()
+      .split('\n');
+    // Nothing AEGIS does writes the tree (commits are built from objects, renders run on copies),
+    // so a tree already at the fetched commit is used as it is: checkout and clean of a large
+    // repository are the slowest steps of a warm incident.
+    if (head !== sha) {
+      await git.raw(['checkout', '--quiet', '--force', '--detach', tracking]);
+      await git.raw(['clean', '--quiet', '-fdx']);
+    }
     return { dir, sha };
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,15 @@ import { gitDiff, gitPrefix } from './git-diff.js';
 import { pathToString } from './js-path.js';
 import { checkBlastRadius } from './render-check.js';
 import { execRenderer, type Renderer } from './renderer.js';
+
+// One exec renderer per process: it remembers whether kubectl and helm are installed, which a
+// server would otherwise ask again (a process spawn each) on every incident.
+let sharedRenderer: Renderer | undefined;
+function defaultRenderer(): Renderer {
+  sharedRenderer ??= execRenderer();
+  return sharedRenderer;
+}
+
 import { repoFiles } from './repo-files.js';
 import { overlayEdits, resolveChange } from './resolve.js';
 import type { ResolveContext } from './resolve-context.js';
@@ -81,7 +90,7 @@ export async function proposeChanges(
     );
   let renderedDiff: string | undefined;
   if (opts.render !== false) {
-    const check = await checkBlastRadius(index, changes, fileEdits, opts.renderer ?? execRenderer());
+    const check = await checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer());
     notes.push(...check.notes);
     if (check.error) return { error: `blast-radius check failed: ${check.error}` };
     renderedDiff = check.renderedDiff;

@@ -128,6 +128,36 @@ async function copyCheckout(index: RepoIndex, units: RenderUnit[], edits: FileEd
   return copy;
 }
 
+// Renders of the unchanged checkout, per index: an index stands for one commit of the repository,
+// so while the server reuses it (the base did not move) the "before" side never changes. Keyed
+// weakly, so a dropped index takes its renders with it.
+const beforeRenders = new WeakMap<RepoIndex, WeakMap<Renderer, Map<string, Promise<Objects>>>>();
+
+function renderBefore(
+  index: RepoIndex,
+  unit: RenderUnit,
+  label: string,
+  renderer: Renderer,
+): Promise<Objects> {
+  let byRenderer = beforeRenders.get(index);
+  if (!byRenderer) {
+    byRenderer = new WeakMap();
+    beforeRenders.set(index, byRenderer);
+  }
+  let renders = byRenderer.get(renderer);
+  if (!renders) {
+    renders = new Map();
+    byRenderer.set(renderer, renders);
+  }
+  const cached = renders.get(label);
+  if (cached) return cached;
+  const render = renderUnit(unit, index.root, renderer);
+  renders.set(label, render);
+  // A failed render is not kept: the next incident tries again.
+  render.catch(() => renders.delete(label));
+  return render;
+}
+
 export async function checkBlastRadius(
   index: RepoIndex,
   changes: ObjectChange[],
@@ -157,7 +187,7 @@ export async function checkBlastRadius(
             : unit.file;
       // Both renders are independent processes: run them side by side.
       const [rendered, renderedAfter] = await Promise.allSettled([
-        renderUnit(unit, index.root, renderer),
+        renderBefore(index, unit, label, renderer),
         renderUnit(unit, copy, renderer),
       ]);
       if (rendered.status === 'rejected') {

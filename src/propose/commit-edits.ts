@@ -1,5 +1,6 @@
 // Commits a proposal's file contents on top of a base commit with git plumbing (a temporary index,
 // hash-object, write-tree, commit-tree): the user's working tree, index and HEAD are never touched.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +18,11 @@ export interface RepoLocation {
 export async function locateRepo(dir: string): Promise<RepoLocation | undefined> {
   const git = createGit(dir);
   try {
-    const top = (await git.revparse(['--show-toplevel'])).trim();
-    const prefix = (await git.revparse(['--show-prefix'])).trim();
-    return { top, prefix };
+    // One git process for both answers (each spawn costs tens of milliseconds under load).
+    const [top = '', prefix = ''] = (await git.raw(['rev-parse', '--show-toplevel', '--show-prefix'])).split(
+      '\n',
+    );
+    return { top: top.trim(), prefix: prefix.trim() };
   } catch {
     return undefined;
   }
@@ -41,27 +44,57 @@ export async function treeWithEdits(
   base: string,
   edits: FileEdit[],
 ): Promise<TreeResult> {
+  if (edits.length === 0) return { tree: await treeOf(repo, base) };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-commit-'));
   try {
+    // A fixed number of git processes whatever the number of edits: each spawn is the cost here.
     const git = createGit(repo.top).env('GIT_INDEX_FILE', path.join(tmp, 'index'));
-    await git.raw(['read-tree', base]);
+    const files = edits.map((e) => `${repo.prefix}${e.file}`);
+    const [listing] = await Promise.all([
+      git.raw(['ls-tree', '-z', base, '--', ...files]),
+      git.raw(['read-tree', base]),
+    ]);
+    const entries = new Map(
+      listing
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta = '', name = ''] = line.split('\t');
+          const [mode, type, blob] = meta.split(' ');
+          return [name, { mode, type, blob }] as const;
+        }),
+    );
     for (const [i, edit] of edits.entries()) {
-      const file = `${repo.prefix}${edit.file}`;
-      const entry = (await git.raw(['ls-tree', base, '--', file])).trim();
-      const [mode, type, blob] = entry.split(/\s+/);
-      if (type !== 'blob' || !mode || !blob) return { mismatch: `${file} does not exist on the base branch` };
-      const current = await git.raw(['cat-file', 'blob', blob]);
-      if (current !== edit.before)
+      const file = files[i] as string;
+      const entry = entries.get(file);
+      if (entry?.type !== 'blob' || !entry.mode || !entry.blob)
+        return { mismatch: `${file} does not exist on the base branch` };
+      // The blob id is the hash of the content: compared without reading the blob back.
+      if (entry.blob !== blobId(edit.before))
         return { mismatch: `${file} on the base branch differs from the diagnosed checkout` };
-      const scratch = path.join(tmp, `blob-${i}`);
-      await writeFile(scratch, edit.after);
-      const newBlob = (await git.raw(['hash-object', '-w', '--no-filters', scratch])).trim();
-      await git.raw(['update-index', '--cacheinfo', `${mode},${newBlob},${file}`]);
     }
+    const scratch = await Promise.all(
+      edits.map(async (edit, i) => {
+        const file = path.join(tmp, `blob-${i}`);
+        await writeFile(file, edit.after);
+        return file;
+      }),
+    );
+    const blobs = (await git.raw(['hash-object', '-w', '--no-filters', ...scratch])).trim().split('\n');
+    await git.raw([
+      'update-index',
+      ...files.flatMap((file, i) => ['--cacheinfo', `${entries.get(file)?.mode},${blobs[i]},${file}`]),
+    ]);
     return { tree: (await git.raw(['write-tree'])).trim() };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** git's object id of a blob with this content (SHA-1 of `blob <size>\0<content>`). */
+function blobId(content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 export async function commitTree(

@@ -36,6 +36,8 @@ export interface ProposeDeps {
   admitNewPr?: (branch: string) => Promise<string | undefined>;
   /** The PR's branch when it is given (a revision may change the category, not the branch). */
   branch?: string;
+  /** The base commit when the caller has just fetched it into repoDir (saves a round trip). */
+  baseSha?: string;
 }
 
 export interface ProposeOutcome {
@@ -64,9 +66,11 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
   const drafted = { branch, title, body };
 
   const { forge } = deps;
-  const base = forge
-    ? await forge.fetchBranch(repo.top, deps.baseBranch)
-    : await resolveCommit(createGit(repo.top), `refs/heads/${deps.baseBranch}`);
+  const base = deps.baseSha
+    ? deps.baseSha
+    : forge
+      ? await forge.fetchBranch(repo.top, deps.baseBranch)
+      : await resolveCommit(createGit(repo.top), `refs/heads/${deps.baseBranch}`);
   if (!base)
     throw new UserError(
       `base branch ${deps.baseBranch} not found ${forge ? `on ${forge.description}` : 'in the local repository'}`,

@@ -99,6 +99,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             forge,
             repoDir: repoRoot,
             baseBranch: route.base,
+            baseSha: checkout.sha,
             progress: (message) => routed.debug({ stage: 'propose' }, message),
             admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
           });
