@@ -11,6 +11,17 @@ import { pathToString } from './js-path.js';
 import { checkBlastRadius } from './render-check.js';
 import { execRenderer, type Renderer } from './renderer.js';
 
+// The checkout's place in its git repository never changes for an index: asked of git once.
+const prefixes = new WeakMap<RepoIndex, Promise<string>>();
+function prefixOf(index: RepoIndex): Promise<string> {
+  let prefix = prefixes.get(index);
+  if (!prefix) {
+    prefix = gitPrefix(index.root);
+    prefixes.set(index, prefix);
+  }
+  return prefix;
+}
+
 // One exec renderer per process: it remembers whether kubectl and helm are installed, which a
 // server would otherwise ask again (a process spawn each) on every incident.
 let sharedRenderer: Renderer | undefined;
@@ -83,7 +94,7 @@ export async function proposeChanges(
     return { error: 'the repository already holds the requested values; nothing to change' };
   const diff = await gitDiff(fileEdits);
   const notes = [...new Set(ctx.notes)];
-  const prefix = await gitPrefix(index.root);
+  const prefix = await prefixOf(index);
   if (prefix)
     notes.push(
       `the checkout is the folder ${prefix} of a git repository: apply the diff there with git apply --directory=${prefix}`,

@@ -133,12 +133,9 @@ async function copyCheckout(index: RepoIndex, units: RenderUnit[], edits: FileEd
 // weakly, so a dropped index takes its renders with it.
 const beforeRenders = new WeakMap<RepoIndex, WeakMap<Renderer, Map<string, Promise<Objects>>>>();
 
-function renderBefore(
-  index: RepoIndex,
-  unit: RenderUnit,
-  label: string,
-  renderer: Renderer,
-): Promise<Objects> {
+function renderBefore(index: RepoIndex, unit: RenderUnit, renderer: Renderer): Promise<Objects> {
+  // The whole unit is the key: two Helm releases may share a name (prod and staging).
+  const key = JSON.stringify(unit);
   let byRenderer = beforeRenders.get(index);
   if (!byRenderer) {
     byRenderer = new WeakMap();
@@ -149,12 +146,12 @@ function renderBefore(
     renders = new Map();
     byRenderer.set(renderer, renders);
   }
-  const cached = renders.get(label);
+  const cached = renders.get(key);
   if (cached) return cached;
   const render = renderUnit(unit, index.root, renderer);
-  renders.set(label, render);
+  renders.set(key, render);
   // A failed render is not kept: the next incident tries again.
-  render.catch(() => renders.delete(label));
+  render.catch(() => renders.delete(key));
   return render;
 }
 
@@ -187,7 +184,7 @@ export async function checkBlastRadius(
             : unit.file;
       // Both renders are independent processes: run them side by side.
       const [rendered, renderedAfter] = await Promise.allSettled([
-        renderBefore(index, unit, label, renderer),
+        renderBefore(index, unit, renderer),
         renderUnit(unit, copy, renderer),
       ]);
       if (rendered.status === 'rejected') {

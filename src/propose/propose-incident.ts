@@ -38,6 +38,8 @@ export interface ProposeDeps {
   branch?: string;
   /** The base commit when the caller has just fetched it into repoDir (saves a round trip). */
   baseSha?: string;
+  /** Where repoDir sits in its git repository, when the caller knows (saves asking git). */
+  location?: RepoLocation;
 }
 
 export interface ProposeOutcome {
@@ -56,7 +58,7 @@ export interface ProposeOutcome {
 
 export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps): Promise<ProposeOutcome> {
   if (result.remediation.action === 'none' || !result.proposal) return proposeIssue(result, deps);
-  const repo = await locateRepo(deps.repoDir);
+  const repo = deps.location ?? (await locateRepo(deps.repoDir));
   if (!repo) throw new UserError(`${deps.repoDir} is not inside a git repository`);
   const progress = deps.progress ?? (() => {});
   const author = deps.author ?? BOT_AUTHOR;

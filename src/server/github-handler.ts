@@ -100,6 +100,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             repoDir: repoRoot,
             baseBranch: route.base,
             baseSha: checkout.sha,
+            location: { top: checkout.dir, prefix: gitPrefixOf(route.path) },
             progress: (message) => routed.debug({ stage: 'propose' }, message),
             admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
           });
@@ -126,6 +127,15 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
       });
     routed.info(outcomeFields(outcome), `incident ${outcome.outcome}`);
   };
+}
+
+/** `apps/shop/` for a route path `./apps/shop`, '' for the whole repository (git's --show-prefix). */
+function gitPrefixOf(routePath: string): string {
+  const relative = path.posix
+    .normalize(routePath)
+    .replace(/^\.\/?/, '')
+    .replace(/\/+$/, '');
+  return relative ? `${relative}/` : '';
 }
 
 /** git's words when force-with-lease does not hold, the branch appeared meanwhile, or the remote was updating that ref at the same moment. */

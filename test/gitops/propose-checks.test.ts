@@ -5,7 +5,7 @@ import { indexRepo } from '../../src/gitops/index-repo.js';
 import { getJs, MISSING } from '../../src/gitops/js-path.js';
 import { locateWorkload } from '../../src/gitops/locate.js';
 import { type ProposeOptions, proposeChanges } from '../../src/gitops/propose.js';
-import type { Renderer } from '../../src/gitops/renderer.js';
+import { execRenderer, type Renderer } from '../../src/gitops/renderer.js';
 import type { GitopsProposal, ObjectChange, RepoIndex } from '../../src/gitops/types.js';
 import { container, FIXTURES, proposalOk } from './helpers.js';
 
@@ -118,6 +118,35 @@ describe('proposeChanges checks and notes', () => {
     );
     expect(p.notes).toContain('kubectl not found: kustomize render check skipped');
     expect(p.renderedDiff).toBeUndefined();
+  });
+
+  it('renders the unchanged checkout once per index, and the edited copy every time', async () => {
+    const real = execRenderer();
+    const dirs: string[] = [];
+    const counting: Renderer = {
+      ...real,
+      kustomize: async (dir) => {
+        dirs.push(dir);
+        return real.kustomize(dir);
+      },
+    };
+    const fresh = await indexRepo(ROOT);
+    const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
+    for (const value of ['2Gi', '3Gi']) {
+      const source = locateWorkload(fresh, prod);
+      if (!source || 'error' in source) throw new Error('not located');
+      proposalOk(await proposeChanges(fresh, source, [{ ...change, value }], { renderer: counting }));
+    }
+    const ofCheckout = dirs.filter((d) => d.startsWith(ROOT));
+    const ofCopies = dirs.filter((d) => !d.startsWith(ROOT));
+    expect(ofCheckout).toHaveLength(1);
+    expect(ofCopies).toHaveLength(2);
+    // A new index (a new base commit) renders its checkout again.
+    const next = await indexRepo(ROOT);
+    const source = locateWorkload(next, prod);
+    if (!source || 'error' in source) throw new Error('not located');
+    proposalOk(await proposeChanges(next, source, [change], { renderer: counting }));
+    expect(dirs.filter((d) => d.startsWith(ROOT))).toHaveLength(2);
   });
 
   it('finds a related object next to the located workload (HPA without a namespace)', async () => {
