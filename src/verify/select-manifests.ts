@@ -10,7 +10,7 @@ import type { ImageChange } from './scanners/trivy.js';
 export interface Selection {
   control: Record<string, unknown>[];
   candidate: Record<string, unknown>[];
-  /** `namespace/name` of the Deployments under test. */
+  /** `namespace/name` (or `name` without a namespace) of the Deployments under test. */
   deployments: string[];
   /** Images of those Deployments that differ between base and head (Trivy's targets). */
   images: ImageChange[];
@@ -25,12 +25,16 @@ const key = (o: RenderedObject) => `${o.namespace ?? ''}/${o.name}`;
 export function selectManifests(base: readonly RenderedObject[], head: readonly RenderedObject[]): Selection {
   const baseById = new Map(base.map((o) => [objectId(o), o]));
   const headById = new Map(head.map((o) => [objectId(o), o]));
-  const changed = [...new Set([...baseById.keys(), ...headById.keys()])]
-    .filter((id) => !deepEqual(baseById.get(id)?.object, headById.get(id)?.object))
-    .map((id) => (headById.get(id) ?? baseById.get(id)) as RenderedObject);
+  const changedIds = [...new Set([...baseById.keys(), ...headById.keys()])].filter(
+    (id) => !deepEqual(baseById.get(id)?.object, headById.get(id)?.object),
+  );
+  const changed = changedIds.map((id) => (headById.get(id) ?? baseById.get(id)) as RenderedObject);
 
   const changedConfigMaps = new Set(changed.filter((o) => o.kind === 'ConfigMap').map(key));
-  const changedServices = changed.filter((o) => o.kind === 'Service');
+  // Both versions of a changed Service: the Deployment it selected before is affected too.
+  const changedServices = changedIds
+    .flatMap((id) => [baseById.get(id), headById.get(id)])
+    .filter((o): o is RenderedObject => o?.kind === 'Service');
   const affected = new Set<string>();
   for (const o of [...base, ...head]) {
     if (o.kind !== 'Deployment') continue;
@@ -46,7 +50,7 @@ export function selectManifests(base: readonly RenderedObject[], head: readonly 
   return {
     control: sideManifests(base, affected),
     candidate: sideManifests(head, affected),
-    deployments: [...affected].sort(),
+    deployments: [...affected].map((k) => k.replace(/^\//, '')).sort(),
     images: imageChanges(base, head, affected),
     notRun: changed
       .filter((o) => !RUN_KINDS.has(o.kind))
