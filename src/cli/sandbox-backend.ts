@@ -2,8 +2,10 @@
 // vCluster backend (being built in src/sandbox/vcluster/) plugs in here when it lands.
 import { Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import { SANDBOX_LABELS } from '../sandbox/labels.js';
 import { createPodmanRunner } from '../sandbox/podman/podman-runner.js';
 import { createPodmanBackend } from '../sandbox/podman/podman-sandbox.js';
+import { removeLabelled } from '../sandbox/podman/remove-labelled.js';
 import type { SandboxBackend } from '../sandbox/sandbox.js';
 
 export const SANDBOX_KINDS = ['podman', 'vcluster'] as const;
@@ -19,4 +21,9 @@ export function openBackend(kind: SandboxKind, env: NodeJS.ProcessEnv): SandboxB
     '--sandbox vcluster is not available in this build yet',
     'use --sandbox podman (the vCluster backend is in progress)',
   );
+}
+
+/** Removes everything of one verification run by its label, for a run interrupted mid-way. */
+export async function removeRun(kind: SandboxKind, runId: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (kind === 'podman') await removeLabelled(createPodmanRunner({ env }), `${SANDBOX_LABELS.run}=${runId}`);
 }

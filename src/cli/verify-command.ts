@@ -4,14 +4,16 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { CATEGORIES, type Category } from '../core/types.js';
+import { newRunId } from '../sandbox/labels.js';
 import { loadRepoConfigAt } from '../verify/config-at-ref.js';
 import { resolveCommit } from '../verify/git-refs.js';
 import { renderReportMarkdown } from '../verify/report-markdown.js';
 import { runVerification } from '../verify/run-verification.js';
 import type { Verdict } from '../verify/types.js';
 import { ExitStatus } from './exit-status.js';
+import { onInterrupt } from './interrupt.js';
 import { requireDirectory } from './read-input.js';
-import { openBackend, type SandboxKind, sandboxOption } from './sandbox-backend.js';
+import { openBackend, removeRun, type SandboxKind, sandboxOption } from './sandbox-backend.js';
 
 /** The verdict as the exit code; 1 and 2 stay "crashed" and "bad input" as for every command. */
 export const VERIFY_EXIT: Record<Verdict, number> = { pass: 0, fail: 3, inconclusive: 4, error: 5 };
@@ -70,6 +72,11 @@ export function registerVerify(program: Command): void {
       const backend = openBackend(options.sandbox, process.env);
       const base = await resolveCommit(options.repo, options.base);
       const config = await loadRepoConfigAt(options.repo, base);
+      const runId = newRunId();
+      const stopListening = onInterrupt(async (signal) => {
+        progress(`${signal}: removing the sandboxes of run ${runId}`);
+        await removeRun(options.sandbox, runId, process.env);
+      });
       const report = await runVerification({
         repoDir: options.repo,
         base: options.base,
@@ -78,7 +85,8 @@ export function registerVerify(program: Command): void {
         config: config.verification,
         ...(options.category ? { category: options.category } : {}),
         progress,
-      });
+        runId,
+      }).finally(stopListening);
       if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
       const markdown = `${renderReportMarkdown(report)}\n`;
       if (options.report) await writeFile(options.report, markdown);

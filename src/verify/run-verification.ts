@@ -86,7 +86,7 @@ export async function runVerification(input: RunVerificationInput): Promise<Veri
   } else {
     const sandboxes: Sandbox[] = [];
     try {
-      outcome = await runSandboxes({ ...input, runId }, prepared, sandboxes, context, timed, now);
+      outcome = await runSandboxes(input, runId, prepared, sandboxes, context, timed, now);
     } catch (error: unknown) {
       input.progress(`sandbox failed: ${oneLine(error)}`);
       outcome = { scans: [], context: { ...context, sandboxError: oneLine(error) } };
@@ -124,6 +124,7 @@ export async function runVerification(input: RunVerificationInput): Promise<Veri
 
 async function runSandboxes(
   input: RunVerificationInput,
+  runId: string,
   prepared: PreparedPr,
   sandboxes: Sandbox[],
   context: VerdictContext,
@@ -131,7 +132,6 @@ async function runSandboxes(
   now: () => number,
 ): Promise<Outcome> {
   const selection = prepared.selection!;
-  const runId = input.runId as string;
   const readyTimeoutMs = input.config.sandbox.readyTimeoutSeconds * 1000;
   input.progress(
     `starting control (${prepared.commits.base.slice(0, 7)}) and candidate (${prepared.commits.head.slice(0, 7)}) of ${selection.deployments.join(', ')} on ${input.backend.kind} (run ${runId})`,

@@ -1,5 +1,6 @@
 // `aegis verify` and `aegis shadow` as a user runs them (the built CLI, real git, real podman):
 // the verdict as the exit code, the Markdown report on stdout, the JSON artifact on disk.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_LABELS } from '../../src/sandbox/labels.js';
 import { isEmpty, listLabelled } from '../../src/sandbox/podman/remove-labelled.js';
 import { VerificationReport } from '../../src/verify/types.js';
+import { CLI } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { buildDemoImage, requirePodman, skipPodman, testPodman } from '../sandbox/helpers/podman-test-env.js';
 import { createDemoRepo, type DemoRepo } from './helpers/demo-repo.js';
@@ -156,5 +158,44 @@ describe.skipIf(skipPodman)('aegis verify / shadow on podman', () => {
     }
     const left = await listLabelled(testPodman(), `${SANDBOX_LABELS.run}=${name}`);
     expect(isEmpty(left)).toBe(true);
+  }, 120_000);
+
+  it("SIGTERM mid-run removes the run's sandboxes and exits 143", async () => {
+    const slow = await createDemoRepo(
+      { memoryLimit: '128Mi' },
+      { memoryLimit: '128Mi', env: { SLOW_START_SECONDS: '300' } },
+      { config: { verification: { sandbox: { readyTimeoutSeconds: 120 } } } },
+    );
+    try {
+      const child = spawn(process.execPath, [
+        CLI,
+        'verify',
+        '--repo',
+        slow.dir,
+        '--base',
+        slow.base,
+        '--head',
+        slow.head,
+        '--sandbox',
+        'podman',
+      ]);
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      // Interrupt once control is up and candidate is waiting for its (never coming) readiness.
+      const runId = await new Promise<string>((resolve) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const id = /\(run ([0-9a-f]+)\)/.exec(stderr)?.[1];
+          if (id && /control: ready after/.test(stderr)) resolve(id);
+        });
+      });
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(143);
+      expect(stderr).toContain(`SIGTERM: removing the sandboxes of run ${runId}`);
+      const left = await listLabelled(testPodman(), `${SANDBOX_LABELS.run}=${runId}`);
+      expect(left).toEqual({ pods: [], containers: [], networks: [], volumes: [] });
+    } finally {
+      await slow.remove();
+    }
   }, 120_000);
 });
