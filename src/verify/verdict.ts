@@ -33,6 +33,13 @@ export interface VerdictContext {
   sandboxError?: string;
   /** The diagnosis category, which picks the red → green signal. */
   category?: Category;
+  /**
+   * One line: the comparison could not be set up for a reason that says nothing about the change
+   * (no helm to render it, nothing runnable changed, no control to compare with): inconclusive.
+   */
+  unverifiable?: string;
+  /** One line: rendering or deploying failed before anything was measured; an `error`. */
+  setupError?: string;
 }
 
 export interface VerdictResult {
@@ -51,6 +58,7 @@ export function decideVerdict(
 ): VerdictResult {
   const aborted = abortReason(context);
   if (aborted) return errorResult(aborted, context.category);
+  if (context.unverifiable) return inconclusiveResult(context.unverifiable, context.category);
   if (!control || !candidate) {
     return errorResult(
       `sandbox error: no measurements for ${control ? 'candidate' : 'control'}`,
@@ -82,7 +90,17 @@ function abortReason(context: VerdictContext): string | undefined {
     return `timed out: the sandbox did not start${limit}; nothing was compared`;
   }
   if (context.sandboxError) return `sandbox error: ${context.sandboxError}`;
+  if (context.setupError) return context.setupError;
   return undefined;
+}
+
+function inconclusiveResult(reason: string, category: Category | undefined): VerdictResult {
+  return {
+    verdict: 'inconclusive',
+    reasons: [`not verified: ${reason}`],
+    checks: [{ name: 'comparison', status: 'skipped', detail: reason }],
+    redGreen: notEvaluated('control and candidate were not run', category),
+  };
 }
 
 function errorResult(reason: string, category: Category | undefined): VerdictResult {
