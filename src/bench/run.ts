@@ -7,11 +7,13 @@ import { type BenchResult, benchGitops } from './gitops-bench.js';
 import { benchPrompts } from './llm-bench.js';
 import { benchServer } from './server-bench.js';
 import { table } from './table.js';
+import { benchVerify } from './verify-bench.js';
 
 const SUITES: Record<string, (shared: string) => Promise<BenchResult[]>> = {
   gitops: () => benchGitops(),
   diagnose: (shared) => benchDiagnose({ scenariosDir: path.join(shared, 'scenarios') }),
   prompts: (shared) => benchPrompts({ scenariosDir: path.join(shared, 'scenarios') }),
+  verify: () => benchVerify(),
   server: () => benchServer(),
 };
 
