@@ -26,6 +26,8 @@ export const OWNER = 'acme';
 export const REPO = 'gitops';
 export const REPO_URL = `https://github.com/${OWNER}/${REPO}.git`;
 export const ARGOCD_TOKEN = 'argocd-token-0123456789-abcdef';
+/** An installation token the double accepts, for tests that call GitHub as the app would. */
+export const INSTALLATION_TOKEN = 'ghs_guardtesttoken0000000000000000000';
 export const APPLICATION = 'invoice-renderer';
 export const FIX_BRANCH = 'aegis/billing/invoice-renderer/oom-killed-1a2b3c4d';
 export const START = new Date('2026-03-02T10:00:00Z');
@@ -143,6 +145,7 @@ export async function startGuardWorld(options: WorldOptions = {}): Promise<Guard
     privateKey: testPrivateKey(),
     installations: { [`${OWNER}/${REPO}`]: 42 },
     headSha: (_o, _r, head) => git(origin, 'rev-parse', `refs/heads/${head}`),
+    tokens: [INSTALLATION_TOKEN],
     roles: { 'maya-maintainer': 'maintain', 'walt-writer': 'write' },
     merge: (_o, _r, pull) => mergeInOrigin(work, origin, pull.head, pull.number),
   });
