@@ -11,9 +11,9 @@ import { UserError } from '../core/errors.js';
 import { createAppAuth } from '../github/app-auth.js';
 import { createCheckoutCache } from '../github/checkout-cache.js';
 import { createPrAdmission } from '../github/pr-admission.js';
+import { indexRepo } from '../gitops/index-repo.js';
 import { createRolloutGuard } from '../guard/rollout-guard.js';
 import { createTimerScheduler } from '../guard/scheduler.js';
-import { indexRepo } from '../gitops/index-repo.js';
 import { locateRepo } from '../propose/commit-edits.js';
 import { createGitHubIncidentHandler } from '../server/github-handler.js';
 import { logOnlyIncidentHandler } from '../server/incident-handler.js';
@@ -100,7 +100,9 @@ export function registerServe(program: Command): void {
         server.guard
           ?.resume({ owner, repo }, server.log)
           .then((armed) => server.log.info({ repo: route.repo, armed }, 'rollout watches resumed'))
-          .catch((error: unknown) => server.log.warn({ err: error, repo: route.repo }, 'rollout watches not resumed'));
+          .catch((error: unknown) =>
+            server.log.warn({ err: error, repo: route.repo }, 'rollout watches not resumed'),
+          );
       }
       if (options.repo)
         server.log.info(

@@ -7,7 +7,9 @@ import type { RolloutEvent } from './rollout-event.js';
 export const RAILS = ['settling', 'revert-of-revert', 'too-old', 'held', 'no-known-good'] as const;
 export type Rail = (typeof RAILS)[number];
 
-export type RailDecision = { revert: true; knownGood: string } | { revert: false; rail: Rail; reason: string };
+export type RailDecision =
+  | { revert: true; knownGood: string }
+  | { revert: false; rail: Rail; reason: string };
 
 export interface RailFacts {
   pull: Pick<MergedPull, 'number' | 'branch' | 'labels' | 'meta' | 'mergeSha'>;
@@ -37,7 +39,8 @@ export function checkRails(facts: RailFacts): RailDecision {
     return {
       revert: false,
       rail: 'revert-of-revert',
-      reason: 'this PR is itself a revert, and AEGIS never reverts a revert; a person must decide what runs now',
+      reason:
+        'this PR is itself a revert, and AEGIS never reverts a revert; a person must decide what runs now',
     };
   const failedAt = event.finishedAt ? Date.parse(event.finishedAt) : facts.now.getTime();
   const ageMs = facts.now.getTime() - (Number.isNaN(failedAt) ? facts.now.getTime() : failedAt);

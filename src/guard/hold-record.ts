@@ -20,7 +20,10 @@ export interface HoldRecord extends HoldScope {
 const HOLD_PATTERN = /<!-- aegis:hold (\{[\s\S]*?\}) -->/;
 
 export function holdMarkerLine(scope: HoldScope): string {
-  const json = JSON.stringify(scope).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/--/g, '-\\u002d');
+  const json = JSON.stringify(scope)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/--/g, '-\\u002d');
   return `<!-- aegis:hold ${json} -->`;
 }
 

@@ -2,11 +2,12 @@
 // committed by the bot, pushed to `aegis/revert/<pr>-<sha8>` and opened as a PR. Never `argocd app
 // rollback`: Git stays the truth and Argo CD syncs the revert like any change. The branch is the
 // idempotency key: a retry, a duplicate notification or another replica adopts what exists.
+
+import { redact } from '../evidence/redact.js';
 import type { Forge, PullRequest } from '../forge/forge.js';
-import type { CheckoutCache } from '../github/checkout-cache.js';
 import type { GitRemote } from '../forge/git-remote.js';
 import { createGit } from '../git/create-git.js';
-import { redact } from '../evidence/redact.js';
+import type { CheckoutCache } from '../github/checkout-cache.js';
 import { LABELS, revertBranch } from '../propose/naming.js';
 import { renderPrMeta } from '../propose/pr-meta.js';
 import type { MergedPull } from './merged-pull.js';
@@ -110,10 +111,14 @@ function revertBody({ pull, reasons, knownGood }: RevertRequest, branch: string)
     '## Rollout and revert plan',
     '',
     `- This PR is \`git revert\` of the merge on \`${pull.base}\`; Argo CD syncs it like any change (AEGIS never runs \`argocd app rollback\`).`,
-    ...(knownGood ? [`- The last revision Argo CD deployed before the fix: \`${knownGood.slice(0, 12)}\`.`] : []),
+    ...(knownGood
+      ? [`- The last revision Argo CD deployed before the fix: \`${knownGood.slice(0, 12)}\`.`]
+      : []),
     '- AEGIS holds remediation of this application until a maintainer comments `/aegis unhold` on the hold issue.',
     '- AEGIS never reverts this revert.',
   ];
-  const meta = pull.meta ? `\n\n${renderPrMeta({ ...pull.meta, branch, phase: 'proposed', revertOf: pull.number })}` : '';
+  const meta = pull.meta
+    ? `\n\n${renderPrMeta({ ...pull.meta, branch, phase: 'proposed', revertOf: pull.number })}`
+    : '';
   return redact(lines.join('\n')) + meta;
 }

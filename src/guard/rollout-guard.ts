@@ -60,7 +60,12 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
   async function access(repo: RepoRef) {
     const granted = await deps.auth.forRepo(repo.owner, repo.repo);
     const remote = gitRemoteFor(repo.owner, repo.repo, granted.token, deps.gitBaseUrl);
-    const forge = createGitHubForge({ octokit: granted.github, ...repo, token: granted.token, remoteUrl: remote.url });
+    const forge = createGitHubForge({
+      octokit: granted.github,
+      ...repo,
+      token: granted.token,
+      remoteUrl: remote.url,
+    });
     return { github: granted.github, remote, forge };
   }
 
@@ -71,7 +76,9 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
   function arm(pull: MergedPull, state: RolloutState, log: Logger): void {
     if (!state.verifyAt) return;
     deps.scheduler.at(`${pull.owner}/${pull.repo}#${pull.number}`, new Date(state.verifyAt), () =>
-      endOfWindow(pull, log).catch((error: unknown) => log.error({ err: error, number: pull.number }, 'rollout verification failed')),
+      endOfWindow(pull, log).catch((error: unknown) =>
+        log.error({ err: error, number: pull.number }, 'rollout verification failed'),
+      ),
     );
   }
 
@@ -87,14 +94,24 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
       if (state.extraWindows < MAX_EXTRA_WINDOWS) {
         state.extraWindows += 1;
         state.verifyAt = new Date(at.getTime() + rollout.watchMinutes * MINUTE_MS).toISOString();
-        addStep(state, 'alert-firing', `Healthy through the window, but the alert \`${pull.meta?.alertname ?? 'of this incident'}\` has not resolved yet; AEGIS looks again every ${rollout.watchMinutes} minutes, ${MAX_EXTRA_WINDOWS} times at most.`, at);
+        addStep(
+          state,
+          'alert-firing',
+          `Healthy through the window, but the alert \`${pull.meta?.alertname ?? 'of this incident'}\` has not resolved yet; AEGIS looks again every ${rollout.watchMinutes} minutes, ${MAX_EXTRA_WINDOWS} times at most.`,
+          at,
+        );
         await writeState(github, pull, state);
         arm(pull, state, log);
         return;
       }
       state.status = 'not-verified';
       delete state.verifyAt;
-      addStep(state, 'not-verified', 'Still healthy, but the alert never resolved: not labelled verified-in-prod. The fix may not address the cause; look at the alert.', at);
+      addStep(
+        state,
+        'not-verified',
+        'Still healthy, but the alert never resolved: not labelled verified-in-prod. The fix may not address the cause; look at the alert.',
+        at,
+      );
       await writeState(github, pull, state);
       deps.metrics.rolloutEvents.inc({ trigger: 'window-end', outcome: 'not-verified' });
       return;
@@ -102,14 +119,25 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
     await createGitHubRunbook(github, pull).recordVerified(pull.number);
     state.status = 'verified';
     delete state.verifyAt;
-    addStep(state, 'verified', `Healthy in Argo CD for the whole window${rollout.requireAlertResolved ? ' and the alert resolved' : ''}: labelled \`${LABELS.verifiedInProd}\` and recorded in the runbook memory.`, at);
+    addStep(
+      state,
+      'verified',
+      `Healthy in Argo CD for the whole window${rollout.requireAlertResolved ? ' and the alert resolved' : ''}: labelled \`${LABELS.verifiedInProd}\` and recorded in the runbook memory.`,
+      at,
+    );
     await writeState(github, pull, state);
     deps.metrics.rolloutsVerified.inc();
     deps.metrics.rolloutEvents.inc({ trigger: 'window-end', outcome: 'verified' });
     log.info({ number: pull.number, mergeSha: pull.mergeSha }, 'fix verified in production');
   }
 
-  async function onDeployed(pull: MergedPull, state: RolloutState, github: GitHubClient, remote: { url: string }, log: Logger): Promise<EventOutcome> {
+  async function onDeployed(
+    pull: MergedPull,
+    state: RolloutState,
+    github: GitHubClient,
+    remote: { url: string },
+    log: Logger,
+  ): Promise<EventOutcome> {
     if (state.status !== 'watching' && state.status !== 'settling') {
       if (state.status === 'deployed') arm(pull, state, log); // a replica that lost its timer
       return 'duplicate';
@@ -120,7 +148,12 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
     state.deployedAt = at.toISOString();
     state.verifyAt = new Date(at.getTime() + rollout.watchMinutes * MINUTE_MS).toISOString();
     delete state.failure;
-    addStep(state, 'deployed', `Argo CD synced \`${pull.mergeSha.slice(0, 12)}\` and \`${state.application}\` is Healthy; AEGIS watches it for ${rollout.watchMinutes} minutes.`, at);
+    addStep(
+      state,
+      'deployed',
+      `Argo CD synced \`${pull.mergeSha.slice(0, 12)}\` and \`${state.application}\` is Healthy; AEGIS watches it for ${rollout.watchMinutes} minutes.`,
+      at,
+    );
     await writeState(github, pull, state);
     arm(pull, state, log);
     return 'deployed';
@@ -135,7 +168,10 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
     log: Logger,
   ): Promise<number> {
     const { rollout } = await repoConfig(pull, pull.base, ctx.remote);
-    const opened = await openRevertPr({ forge: ctx.forge, checkouts: deps.checkouts, remote: ctx.remote }, { pull, reasons, ...(knownGood ? { knownGood } : {}) });
+    const opened = await openRevertPr(
+      { forge: ctx.forge, checkouts: deps.checkouts, remote: ctx.remote },
+      { pull, reasons, ...(knownGood ? { knownGood } : {}) },
+    );
     if (opened.created) deps.metrics.reverts.inc();
     await ctx.forge.addLabels(pull.number, pull.labels.includes(LABELS.reverted) ? [] : [LABELS.reverted]);
     const scope = {
@@ -143,18 +179,36 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
       ...(pull.meta?.namespace ? { namespace: pull.meta.namespace } : {}),
       ...(pull.meta?.workload ? { workload: pull.meta.workload.name } : {}),
     };
-    const hold = await recordHold(ctx.github, pull, scope, { revertedPr: pull.number, revertPr: opened.pr.number });
+    const hold = await recordHold(ctx.github, pull, scope, {
+      revertedPr: pull.number,
+      revertPr: opened.pr.number,
+    });
     const at = now();
     state.status = 'reverted';
     state.revertPr = opened.pr.number;
     delete state.verifyAt;
-    addStep(state, 'reverted', `${reasons.join(' ')} Opened revert #${opened.pr.number} (\`git revert\` of the merge); remediation is held in #${hold} until \`/aegis unhold\`.`, at);
+    addStep(
+      state,
+      'reverted',
+      `${reasons.join(' ')} Opened revert #${opened.pr.number} (\`git revert\` of the merge); remediation is held in #${hold} until \`/aegis unhold\`.`,
+      at,
+    );
     if (rollout.autoMergeRevert) {
       try {
-        await ctx.github.rest.pulls.merge({ owner: pull.owner, repo: pull.repo, pull_number: opened.pr.number, merge_method: 'merge' });
+        await ctx.github.rest.pulls.merge({
+          owner: pull.owner,
+          repo: pull.repo,
+          pull_number: opened.pr.number,
+          merge_method: 'merge',
+        });
         addStep(state, 'revert-merged', `Merged revert #${opened.pr.number} (rollout.autoMergeRevert).`, at);
       } catch (error: unknown) {
-        addStep(state, 'revert-merge-failed', `Could not merge revert #${opened.pr.number} (${describeError(error)}); merge it by hand.`, at);
+        addStep(
+          state,
+          'revert-merge-failed',
+          `Could not merge revert #${opened.pr.number} (${describeError(error)}); merge it by hand.`,
+          at,
+        );
       }
     }
     await writeState(ctx.github, pull, state);
@@ -162,7 +216,13 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
     return opened.pr.number;
   }
 
-  async function onFailure(pull: MergedPull, state: RolloutState, event: RolloutEvent, ctx: Awaited<ReturnType<typeof access>>, log: Logger): Promise<EventOutcome> {
+  async function onFailure(
+    pull: MergedPull,
+    state: RolloutState,
+    event: RolloutEvent,
+    ctx: Awaited<ReturnType<typeof access>>,
+    log: Logger,
+  ): Promise<EventOutcome> {
     if (state.status === 'reverted' || state.status === 'refused') return 'duplicate';
     const { rollout } = await repoConfig(pull, pull.base, ctx.remote);
     const holds = await listHolds(ctx.github, pull);
@@ -172,14 +232,29 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
       ...(pull.meta?.workload ? { workload: pull.meta.workload.name } : {}),
     });
     const at = now();
-    const decision = checkRails({ pull, event, now: at, maxFailureAgeMs: rollout.maxFailureAgeMinutes * MINUTE_MS, held: held !== undefined });
+    const decision = checkRails({
+      pull,
+      event,
+      now: at,
+      maxFailureAgeMs: rollout.maxFailureAgeMinutes * MINUTE_MS,
+      held: held !== undefined,
+    });
     const what = `Argo CD reports ${event.trigger} for \`${event.application}\` (health ${event.healthStatus ?? 'unknown'}, sync ${event.operationPhase ?? 'unknown'}).`;
-    state.failure = { trigger: event.trigger, at: at.toISOString(), ...(event.healthStatus ? { health: event.healthStatus } : {}) };
+    state.failure = {
+      trigger: event.trigger,
+      at: at.toISOString(),
+      ...(event.healthStatus ? { health: event.healthStatus } : {}),
+    };
     if (!decision.revert) {
       const settling = decision.rail === 'settling';
       state.status = settling ? 'settling' : 'refused';
       if (!settling) delete state.verifyAt;
-      const added = addStep(state, `${decision.rail}:${event.trigger}`, `${what} No revert: ${decision.reason}.`, at);
+      const added = addStep(
+        state,
+        `${decision.rail}:${event.trigger}`,
+        `${what} No revert: ${decision.reason}.`,
+        at,
+      );
       if (added) await writeState(ctx.github, pull, state);
       if (added && !settling) deps.metrics.revertRefusals.inc({ rail: decision.rail });
       return settling ? 'waiting' : added ? 'refused' : 'duplicate';
@@ -192,7 +267,10 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
     async handleEvent(event, log) {
       const slug = event.repoURL ? githubSlug(event.repoURL) : undefined;
       if (!slug) {
-        log.info({ repoURL: event.repoURL }, 'Argo CD event ignored: the Application does not name a GitHub repository (spec.source.repoURL)');
+        log.info(
+          { repoURL: event.repoURL },
+          'Argo CD event ignored: the Application does not name a GitHub repository (spec.source.repoURL)',
+        );
         return 'ignored';
       }
       let ctx: Awaited<ReturnType<typeof access>>;
@@ -205,7 +283,10 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
       }
       const pull = await findMergedPull(ctx.github, slug, event.revision);
       if (!pull) {
-        log.debug({ revision: event.revision }, 'Argo CD event ignored: no merged AEGIS PR has this revision');
+        log.debug(
+          { revision: event.revision },
+          'Argo CD event ignored: no merged AEGIS PR has this revision',
+        );
         return 'ignored';
       }
       const { state } = await readState(ctx.github, pull);
@@ -217,24 +298,54 @@ export function createRolloutGuard(deps: RolloutGuardDeps): RolloutGuard {
 
     async startWatch(github, pull) {
       const { state } = await readState(github, pull);
-      if (!addStep(state, 'merged', `Merged as \`${pull.mergeSha.slice(0, 12)}\`: AEGIS watches the Argo CD rollout of this commit.`, now())) return;
+      if (
+        !addStep(
+          state,
+          'merged',
+          `Merged as \`${pull.mergeSha.slice(0, 12)}\`: AEGIS watches the Argo CD rollout of this commit.`,
+          now(),
+        )
+      )
+        return;
       await writeState(github, pull, state);
     },
 
     async revertOnDemand(repo, number, sender, log) {
       const ctx = await access(repo);
       const pull = await getMergedPull(ctx.github, repo, number);
-      if (!pull) return { outcome: 'refused', message: `#${number} is not a merged AEGIS pull request; only a merged fix can be reverted.` };
-      if (isRevertPull(pull)) return { outcome: 'refused', message: 'This PR is itself a revert; AEGIS never reverts a revert.' };
+      if (!pull)
+        return {
+          outcome: 'refused',
+          message: `#${number} is not a merged AEGIS pull request; only a merged fix can be reverted.`,
+        };
+      if (isRevertPull(pull))
+        return { outcome: 'refused', message: 'This PR is itself a revert; AEGIS never reverts a revert.' };
       const { state } = await readState(ctx.github, pull);
-      if (state.status === 'reverted' && state.revertPr) return { outcome: 'reverted', message: `Already reverted by #${state.revertPr}.` };
-      const prNumber = await revert(pull, state, ctx, [`@${sender} asked for it with \`/aegis revert\`.`], undefined, log);
-      return { outcome: 'reverted', message: `Opened revert #${prNumber}; remediation of this application is on hold until \`/aegis unhold\`.` };
+      if (state.status === 'reverted' && state.revertPr)
+        return { outcome: 'reverted', message: `Already reverted by #${state.revertPr}.` };
+      const prNumber = await revert(
+        pull,
+        state,
+        ctx,
+        [`@${sender} asked for it with \`/aegis revert\`.`],
+        undefined,
+        log,
+      );
+      return {
+        outcome: 'reverted',
+        message: `Opened revert #${prNumber}; remediation of this application is on hold until \`/aegis unhold\`.`,
+      };
     },
 
     async resume(repo, log) {
       const { github } = await access(repo);
-      const { data } = await github.rest.pulls.list({ ...repo, state: 'closed', sort: 'updated', direction: 'desc', per_page: 50 });
+      const { data } = await github.rest.pulls.list({
+        ...repo,
+        state: 'closed',
+        sort: 'updated',
+        direction: 'desc',
+        per_page: 50,
+      });
       let armed = 0;
       for (const raw of data) {
         const pull = raw.merged_at ? await getMergedPull(github, repo, raw.number) : undefined;

@@ -76,7 +76,10 @@ export function addStep(state: RolloutState, key: string, text: string, at: Date
 
 /** The comment body (without the marker line, which the upsert adds). */
 export function renderRolloutComment(state: RolloutState): string {
-  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/--/g, '-\\u002d');
+  const json = JSON.stringify(state)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/--/g, '-\\u002d');
   const lines = [
     `### AEGIS rollout guard: ${state.status}`,
     '',

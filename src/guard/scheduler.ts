@@ -13,7 +13,10 @@ export interface Scheduler {
 }
 
 /** setTimeout-backed; unref'd so that a pending window never keeps the process alive. */
-export function createTimerScheduler(now: () => Date = () => new Date(), onError: (error: unknown) => void = () => {}): Scheduler {
+export function createTimerScheduler(
+  now: () => Date = () => new Date(),
+  onError: (error: unknown) => void = () => {},
+): Scheduler {
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     at(key, when, task) {

@@ -4,7 +4,13 @@ import { upsertComment } from '../chatops/comments.js';
 import { hasMarker } from '../forge/forge.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { RESOLVED_MARKER } from '../propose/resolve-incident.js';
-import { initialState, parseRolloutState, ROLLOUT_MARKER, type RolloutState, renderRolloutComment } from './rollout-state.js';
+import {
+  initialState,
+  parseRolloutState,
+  ROLLOUT_MARKER,
+  type RolloutState,
+  renderRolloutComment,
+} from './rollout-state.js';
 
 export interface PullRef extends RepoRef {
   number: number;

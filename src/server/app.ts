@@ -29,7 +29,10 @@ export function createAegisApp(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
     const guard = deps.rolloutGuardFor?.(app);
     if (deps.webhooks !== false)
-      registerWebhookHandlers(app, resolveChatOpsDeps({ ...(guard ? { guard } : {}), ...deps.chatops }, deps.metrics));
+      registerWebhookHandlers(
+        app,
+        resolveChatOpsDeps({ ...(guard ? { guard } : {}), ...deps.chatops }, deps.metrics),
+      );
     addHandler(
       createHttpHandler({
         alertToken: deps.config.alertToken,

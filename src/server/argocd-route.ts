@@ -4,8 +4,8 @@
 // together in the queue, so Argo CD's duplicates run one after another, never side by side.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { RolloutGuard } from '../guard/rollout-guard.js';
 import { parseNotification, type RolloutEvent } from '../guard/rollout-event.js';
+import type { RolloutGuard } from '../guard/rollout-guard.js';
 import { checkBearer } from './auth.js';
 import { readBody, sendJson } from './http-io.js';
 import type { Metrics } from './metrics.js';
@@ -36,7 +36,9 @@ export function createArgocdRoute(deps: ArgocdRouteDeps) {
     }
     if (!deps.argocdToken) {
       req.resume();
-      return reply(404, { error: 'argocd: the rollout guard is off; set AEGIS_ARGOCD_TOKEN to enable POST /api/argocd' });
+      return reply(404, {
+        error: 'argocd: the rollout guard is off; set AEGIS_ARGOCD_TOKEN to enable POST /api/argocd',
+      });
     }
     const auth = checkBearer(req.headers.authorization, deps.argocdToken);
     if (auth !== 'ok') {
@@ -47,25 +49,38 @@ export function createArgocdRoute(deps: ArgocdRouteDeps) {
     }
     const body = await readBody(req, ARGOCD_BODY_LIMIT_BYTES);
     if (!body.ok)
-      return reply(413, { error: `(body): larger than ${ARGOCD_BODY_LIMIT_BYTES} bytes` }, { connection: 'close' });
+      return reply(
+        413,
+        { error: `(body): larger than ${ARGOCD_BODY_LIMIT_BYTES} bytes` },
+        { connection: 'close' },
+      );
     const parsed = parseNotification(body.text);
     if (!parsed.ok) {
       log.warn({ error: parsed.error }, 'argocd notification rejected');
       return reply(400, { error: parsed.error });
     }
     const { guard } = deps;
-    if (!guard) return reply(503, { error: 'argocd: the rollout guard needs the GitHub App (APP_ID, PRIVATE_KEY)' });
-    if (queue.saturated()) return reply(503, { error: 'queue: saturated, retry later' }, { 'retry-after': '30' });
+    if (!guard)
+      return reply(503, { error: 'argocd: the rollout guard needs the GitHub App (APP_ID, PRIVATE_KEY)' });
+    if (queue.saturated())
+      return reply(503, { error: 'queue: saturated, retry later' }, { 'retry-after': '30' });
     const { event } = parsed;
     const fields = eventFields(event);
-    const outcome = queue.enqueue(`argocd:${event.revision}`, () => runEvent(guard, event, deps, log.child(fields)));
+    const outcome = queue.enqueue(`argocd:${event.revision}`, () =>
+      runEvent(guard, event, deps, log.child(fields)),
+    );
     log.info({ ...fields, outcome }, 'argocd event queued');
     metrics.queueDepth.set(queue.depth);
     reply(202, { accepted: 1, application: event.application, revision: event.revision });
   };
 }
 
-async function runEvent(guard: RolloutGuard, event: RolloutEvent, deps: ArgocdRouteDeps, log: Logger): Promise<void> {
+async function runEvent(
+  guard: RolloutGuard,
+  event: RolloutEvent,
+  deps: ArgocdRouteDeps,
+  log: Logger,
+): Promise<void> {
   try {
     const outcome = await guard.handleEvent(event, log);
     deps.metrics.rolloutEvents.inc({ trigger: event.trigger, outcome });

@@ -11,12 +11,12 @@ import { createGitHubForge } from '../forge/github-forge.js';
 import type { GitHubAppAuth } from '../github/app-auth.js';
 import type { CheckoutCache } from '../github/checkout-cache.js';
 import { gitRemoteFor } from '../github/git-url.js';
-import { noteResolvedAfterMerge } from '../guard/alert-resolved.js';
-import { findHold, listHolds } from '../guard/hold-record.js';
 import type { PrAdmission } from '../github/pr-admission.js';
 import { createVerifyCheck } from '../github/verify-check.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import type { RepoIndex } from '../gitops/types.js';
+import { noteResolvedAfterMerge } from '../guard/alert-resolved.js';
+import { findHold, listHolds } from '../guard/hold-record.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import { createGitHubRunbook } from '../llm/github-runbook.js';
 import type { RunbookMemory } from '../llm/runbook.js';
@@ -74,7 +74,10 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
       const items = await resolveIncident(draft, forge);
       // The rollout guard waits for this on merged fixes it still watches.
       const merged = await noteResolvedAfterMerge(access.github, { owner, repo }, draft);
-      routed.info({ items, merged }, items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved');
+      routed.info(
+        { items, merged },
+        items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved',
+      );
       return;
     }
 
@@ -87,7 +90,10 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
       ...(gathered.incident.workload ? { workload: gathered.incident.workload.name } : {}),
     });
     if (hold) {
-      routed.info({ hold: hold.issue }, 'incident skipped: remediation of this application is on hold (/aegis unhold on the hold issue)');
+      routed.info(
+        { hold: hold.issue },
+        'incident skipped: remediation of this application is on hold (/aegis unhold on the hold issue)',
+      );
       return;
     }
 

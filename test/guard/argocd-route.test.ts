@@ -33,21 +33,42 @@ describe('POST /api/argocd', () => {
     ['no token', null, 'authorization: missing bearer token'],
     ['a wrong token', 'not-the-argocd-token-at-all', 'authorization: invalid bearer token'],
   ])('answers 401 to %s and does nothing', async (_what, token, error) => {
-    const body = notification('health-degraded', applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood }));
+    const body = notification(
+      'health-degraded',
+      applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood }),
+    );
     const response = await w.post(body, token);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error });
     await w.idle();
     expect(w.github.repo(OWNER, REPO).pulls).toHaveLength(1);
-    expect(await sample(w, 'aegis_argocd_requests_total')).toContain('aegis_argocd_requests_total{code="401"} 1');
+    expect(await sample(w, 'aegis_argocd_requests_total')).toContain(
+      'aegis_argocd_requests_total{code="401"} 1',
+    );
   });
 
   it.each([
     ['not JSON', '{"trigger": ', /^\(body\): not JSON/],
-    ['an unknown trigger', JSON.stringify({ trigger: 'on-created', application: 'a', revision: 'abc' }), /^trigger: expected one of on-deployed, on-health-degraded, on-sync-failed$/],
-    ['no revision (a missing field renders as <no value>)', JSON.stringify({ trigger: 'on-deployed', application: 'a', revision: '<no value>' }), /^revision: expected the synced revision .*got "<no value>"$/],
-    ['no application', JSON.stringify({ trigger: 'on-deployed', revision: 'abc' }), /^application: expected the Application name$/],
-    ['a number where a string belongs', JSON.stringify({ trigger: 'on-deployed', application: 'a', revision: 'abc', healthStatus: 3 }), /^healthStatus: /],
+    [
+      'an unknown trigger',
+      JSON.stringify({ trigger: 'on-created', application: 'a', revision: 'abc' }),
+      /^trigger: expected one of on-deployed, on-health-degraded, on-sync-failed$/,
+    ],
+    [
+      'no revision (a missing field renders as <no value>)',
+      JSON.stringify({ trigger: 'on-deployed', application: 'a', revision: '<no value>' }),
+      /^revision: expected the synced revision .*got "<no value>"$/,
+    ],
+    [
+      'no application',
+      JSON.stringify({ trigger: 'on-deployed', revision: 'abc' }),
+      /^application: expected the Application name$/,
+    ],
+    [
+      'a number where a string belongs',
+      JSON.stringify({ trigger: 'on-deployed', application: 'a', revision: 'abc', healthStatus: 3 }),
+      /^healthStatus: /,
+    ],
   ])('answers 400 naming the field for %s', async (_what, body, error) => {
     const response = await w.post(body);
     expect(response.status).toBe(400);
@@ -77,6 +98,14 @@ describe('POST /api/argocd', () => {
     expect((await w.post(notification('deployed', app))).status).toBe(202);
     await w.idle();
     expect(w.github.repo(OWNER, REPO).comments).toEqual([]);
-    expect(w.logs.records().some((r) => String(r.msg).startsWith('Argo CD event ignored: the Application does not name a GitHub repository'))).toBe(true);
+    expect(
+      w.logs
+        .records()
+        .some((r) =>
+          String(r.msg).startsWith(
+            'Argo CD event ignored: the Application does not name a GitHub repository',
+          ),
+        ),
+    ).toBe(true);
   });
 });

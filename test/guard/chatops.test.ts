@@ -34,29 +34,51 @@ function comment(body: string, login: string, issue: Record<string, unknown>) {
       github: octokit,
       log: w.logs.log,
       repo: { owner: OWNER, repo: REPO },
-      payload: { issue: issue as never, comment: { ...base.comment, id: 99, body, user } as never, sender: user as never },
+      payload: {
+        issue: issue as never,
+        comment: { ...base.comment, id: 99, body, user } as never,
+        sender: user as never,
+      },
     },
-    { metrics: w.metrics, verifyWorkflow: 'aegis-verify.yml', ...(w.server.guard ? { guard: w.server.guard } : {}) },
+    {
+      metrics: w.metrics,
+      verifyWorkflow: 'aegis-verify.yml',
+      ...(w.server.guard ? { guard: w.server.guard } : {}),
+    },
   );
 }
 
 const onMergedPr = (body: string, login: string) =>
   comment(body, login, { ...(COMMENT.issue as object), number: 1, state: 'closed', pull_request: {} });
 
-const commentsOn = (n: number) => w.github.repo(OWNER, REPO).comments.filter((c) => c.issue === n).map((c) => c.body);
+const commentsOn = (n: number) =>
+  w.github
+    .repo(OWNER, REPO)
+    .comments.filter((c) => c.issue === n)
+    .map((c) => c.body);
 
 describe('/aegis revert', () => {
   it('a maintainer gets the revert PR and the hold, on the merged (closed) PR', async () => {
     await onMergedPr('/aegis revert', 'maya-maintainer');
     const state = w.github.repo(OWNER, REPO);
     const revert = state.pulls.find((p) => p.number !== 1);
-    expect(revert).toMatchObject({ head: `aegis/revert/1-${w.mergeSha.slice(0, 8)}`, labels: [LABELS.aegis, LABELS.revert] });
+    expect(revert).toMatchObject({
+      head: `aegis/revert/1-${w.mergeSha.slice(0, 8)}`,
+      labels: [LABELS.aegis, LABELS.revert],
+    });
     expect(revert?.body).toContain('@maya-maintainer asked for it with `/aegis revert`.');
     expect(git(w.origin, 'diff', w.knownGood, `refs/heads/${revert?.head}`)).toBe('');
-    expect(commentsOn(1)).toContain(`Opened revert #${revert?.number}; remediation of this application is on hold until \`/aegis unhold\`.`);
+    expect(commentsOn(1)).toContain(
+      `Opened revert #${revert?.number}; remediation of this application is on hold until \`/aegis unhold\`.`,
+    );
     expect(state.issues[0]?.labels).toEqual([LABELS.aegis, LABELS.hold]);
     // The hold names the workload: no Argo CD event told AEGIS the Application.
-    expect(findHold(await listHolds(octokit, { owner: OWNER, repo: REPO }), { namespace: 'billing', workload: 'invoice-renderer' })).toBeDefined();
+    expect(
+      findHold(await listHolds(octokit, { owner: OWNER, repo: REPO }), {
+        namespace: 'billing',
+        workload: 'invoice-renderer',
+      }),
+    ).toBeDefined();
 
     await onMergedPr('/aegis revert', 'maya-maintainer');
     expect(state.pulls).toHaveLength(2);
@@ -66,7 +88,9 @@ describe('/aegis revert', () => {
   it('is refused to a collaborator with write access only', async () => {
     await onMergedPr('/aegis revert', 'walt-writer');
     expect(w.github.repo(OWNER, REPO).pulls).toHaveLength(1);
-    expect(commentsOn(1)).toEqual(['@walt-writer `/aegis revert` needs the maintain or admin role on this repository.']);
+    expect(commentsOn(1)).toEqual([
+      '@walt-writer `/aegis revert` needs the maintain or admin role on this repository.',
+    ]);
   });
 });
 
@@ -84,7 +108,15 @@ describe('/aegis unhold on the hold issue', () => {
     });
     expect(hold).toMatchObject({ state: 'closed' });
     expect(hold?.labels).not.toContain(LABELS.hold);
-    expect(commentsOn(hold?.number ?? 0)).toContain('Hold cleared by @walt-writer: AEGIS may propose fixes for this application again.');
-    expect(findHold(await listHolds(octokit, { owner: OWNER, repo: REPO }), { application: APPLICATION, namespace: 'billing', workload: 'invoice-renderer' })).toBeUndefined();
+    expect(commentsOn(hold?.number ?? 0)).toContain(
+      'Hold cleared by @walt-writer: AEGIS may propose fixes for this application again.',
+    );
+    expect(
+      findHold(await listHolds(octokit, { owner: OWNER, repo: REPO }), {
+        application: APPLICATION,
+        namespace: 'billing',
+        workload: 'invoice-renderer',
+      }),
+    ).toBeUndefined();
   });
 });

@@ -30,7 +30,8 @@ afterEach(async () => {
 
 const revertPulls = (w: GuardWorld) => w.github.repo(OWNER, REPO).pulls.filter((p) => p.number !== 1);
 const rollout = (w: GuardWorld) =>
-  w.github.repo(OWNER, REPO).comments.find((c) => c.issue === 1 && c.body.includes('<!-- aegis:rollout -->'))?.body ?? '';
+  w.github.repo(OWNER, REPO).comments.find((c) => c.issue === 1 && c.body.includes('<!-- aegis:rollout -->'))
+    ?.body ?? '';
 
 interface RailCase {
   rail: string;
@@ -44,33 +45,57 @@ interface RailCase {
 const cases: RailCase[] = [
   {
     rail: 'too-old',
-    app: (w) => applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: minutesAfter(START, -45) }),
+    app: (w) =>
+      applicationAt(DEGRADED_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        finishedAt: minutesAfter(START, -45),
+      }),
     says: /the sync finished 45 minutes ago \(limit 20, rollout\.maxFailureAgeMinutes\)/,
   },
   {
     rail: 'revert-of-revert',
     options: { branch: 'aegis/revert/7-0123abcd' },
-    app: (w) => applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: minutesAfter(START, -2) }),
+    app: (w) =>
+      applicationAt(DEGRADED_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        finishedAt: minutesAfter(START, -2),
+      }),
     says: /this PR is itself a revert, and AEGIS never reverts a revert/,
   },
   {
     rail: 'revert-of-revert',
     options: { meta: { revertOf: 7 } },
-    app: (w) => applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: minutesAfter(START, -2) }),
+    app: (w) =>
+      applicationAt(DEGRADED_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        finishedAt: minutesAfter(START, -2),
+      }),
     says: /AEGIS never reverts a revert/,
   },
   {
     // The healthy fixture's history is ten syncs of one revision: nothing ran before it.
     rail: 'no-known-good',
     app: (w) => ({
-      ...applicationAt(HEALTHY_APP, { revision: w.mergeSha, finishedAt: minutesAfter(START, -2), phase: 'Failed' }),
+      ...applicationAt(HEALTHY_APP, {
+        revision: w.mergeSha,
+        finishedAt: minutesAfter(START, -2),
+        phase: 'Failed',
+      }),
     }),
     says: /the Application's history has no revision deployed before/,
   },
   {
     rail: 'held',
     options: { labels: [LABELS.aegis, 'aegis/oom-killed', LABELS.hold] },
-    app: (w) => applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: minutesAfter(START, -2) }),
+    app: (w) =>
+      applicationAt(DEGRADED_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        finishedAt: minutesAfter(START, -2),
+      }),
     says: /remediation is on hold \(aegis\/hold\)/,
   },
   {
@@ -84,7 +109,12 @@ const cases: RailCase[] = [
         labels: [LABELS.aegis, LABELS.hold],
         createdAt: START.toISOString(),
       }),
-    app: (w) => applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: minutesAfter(START, -2) }),
+    app: (w) =>
+      applicationAt(DEGRADED_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        finishedAt: minutesAfter(START, -2),
+      }),
     says: /remediation is on hold/,
   },
 ];
@@ -112,14 +142,27 @@ describe('guard rails', () => {
 
   it('settled: a failure while a sync is Running waits; the settled sync-failed that follows reverts', async () => {
     w = await startGuardWorld();
-    const running = applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, phase: 'Running', finishedAt: minutesAfter(START, -1) });
+    const running = applicationAt(DEGRADED_APP, {
+      revision: w.mergeSha,
+      previous: w.knownGood,
+      phase: 'Running',
+      finishedAt: minutesAfter(START, -1),
+    });
     await w.post(notification('health-degraded', running));
     await w.idle();
     expect(revertPulls(w)).toEqual([]);
-    expect(parseRolloutState(rollout(w))).toMatchObject({ status: 'settling', failure: { trigger: 'on-health-degraded', health: 'Degraded' } });
+    expect(parseRolloutState(rollout(w))).toMatchObject({
+      status: 'settling',
+      failure: { trigger: 'on-health-degraded', health: 'Degraded' },
+    });
     expect(rollout(w)).toMatch(/a sync is still running; AEGIS decides once it settles/);
 
-    const failed = applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, phase: 'Failed', finishedAt: minutesAfter(START, -1) });
+    const failed = applicationAt(DEGRADED_APP, {
+      revision: w.mergeSha,
+      previous: w.knownGood,
+      phase: 'Failed',
+      finishedAt: minutesAfter(START, -1),
+    });
     await w.post(notification('sync-failed', failed));
     await w.idle();
     expect(revertPulls(w)).toHaveLength(1);
@@ -128,10 +171,16 @@ describe('guard rails', () => {
 
   it('settled: a running sync that ends healthy clears the failure and starts the watch window', async () => {
     w = await startGuardWorld();
-    const running = applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, phase: 'Running' });
+    const running = applicationAt(DEGRADED_APP, {
+      revision: w.mergeSha,
+      previous: w.knownGood,
+      phase: 'Running',
+    });
     await w.post(notification('health-degraded', running));
     await w.idle();
-    await w.post(notification('deployed', applicationAt(HEALTHY_APP, { revision: w.mergeSha, previous: w.knownGood })));
+    await w.post(
+      notification('deployed', applicationAt(HEALTHY_APP, { revision: w.mergeSha, previous: w.knownGood })),
+    );
     await w.idle();
     const state = parseRolloutState(rollout(w));
     expect(state).toMatchObject({ status: 'deployed' });

@@ -3,9 +3,9 @@
 // known-good revision again, a hold on the application, labels, the rollout comment and metrics;
 // whatever Argo CD's retries do.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseRolloutState } from '../../src/guard/rollout-state.js';
 import { LABELS } from '../../src/propose/naming.js';
 import { parsePrMeta } from '../../src/propose/pr-meta.js';
-import { parseRolloutState } from '../../src/guard/rollout-state.js';
 import { git } from '../propose/git-fixture.js';
 import { blockNetwork, restoreNetwork } from '../server/harness.js';
 import {
@@ -63,12 +63,18 @@ describe('a degraded rollout of an AEGIS fix', () => {
     expect(revert?.title).toBe('revert(invoice-renderer): undo #1 after a failed rollout [aegis]');
     expect(revert?.body).toContain('on-health-degraded');
     expect(revert?.body).toContain(`\`${w.knownGood.slice(0, 12)}\``);
-    expect(parsePrMeta(revert?.body)).toMatchObject({ revertOf: 1, branch: revertBranchName(w), fingerprint: '1a2b3c4d5e6f7a8b' });
+    expect(parsePrMeta(revert?.body)).toMatchObject({
+      revertOf: 1,
+      branch: revertBranchName(w),
+      fingerprint: '1a2b3c4d5e6f7a8b',
+    });
 
     // git: one bot commit on main that brings the tree back to the known-good revision.
     const tip = git(w.origin, 'rev-parse', `refs/heads/${revertBranchName(w)}`);
     expect(git(w.origin, 'rev-parse', `${tip}^`)).toBe(w.mergeSha);
-    expect(git(w.origin, 'log', '-1', '--format=%an <%ae>|%cn', tip)).toBe('aegis[bot] <aegis-bot@users.noreply.github.com>|aegis[bot]');
+    expect(git(w.origin, 'log', '-1', '--format=%an <%ae>|%cn', tip)).toBe(
+      'aegis[bot] <aegis-bot@users.noreply.github.com>|aegis[bot]',
+    );
     expect(git(w.origin, 'log', '-1', '--format=%B', tip)).toContain(`This reverts commit ${w.mergeSha}.`);
     expect(git(w.origin, 'diff', w.knownGood, tip)).toBe('');
     expect(git(w.origin, 'diff', w.mergeSha, tip)).toMatch(/^-\s+memory: 768Mi\n\+\s+memory: 512Mi$/m);
@@ -81,7 +87,12 @@ describe('a degraded rollout of an AEGIS fix', () => {
     expect(hold?.body).toContain('`/aegis unhold`');
 
     const comment = parseRolloutState(rolloutComment(w)?.body);
-    expect(comment).toMatchObject({ status: 'reverted', revertPr: revert?.number, application: APPLICATION, mergeSha: w.mergeSha });
+    expect(comment).toMatchObject({
+      status: 'reverted',
+      revertPr: revert?.number,
+      application: APPLICATION,
+      mergeSha: w.mergeSha,
+    });
     expect(rolloutComment(w)?.body).toContain(`Opened revert #${revert?.number}`);
     expect((await w.metrics.reverts.get()).values[0]?.value).toBe(1);
   });
@@ -98,7 +109,12 @@ describe('a degraded rollout of an AEGIS fix', () => {
     const w = await world();
     const failed = notification(
       'sync-failed',
-      applicationAt(HEALTHY_APP, { revision: w.mergeSha, previous: w.knownGood, phase: 'Failed', finishedAt: minutesAfter(START, -1) }),
+      applicationAt(HEALTHY_APP, {
+        revision: w.mergeSha,
+        previous: w.knownGood,
+        phase: 'Failed',
+        finishedAt: minutesAfter(START, -1),
+      }),
     );
     const bodies = [...Array.from({ length: 6 }, () => degraded(w)), failed, failed];
     const responses = await Promise.all(bodies.map((body) => w.post(body)));
@@ -112,7 +128,9 @@ describe('a degraded rollout of an AEGIS fix', () => {
     expect(state.issues).toHaveLength(1);
     expect(state.comments.filter((c) => c.issue === 1)).toHaveLength(1);
     expect((await w.metrics.reverts.get()).values[0]?.value).toBe(1);
-    expect(git(w.origin, 'for-each-ref', '--format=%(refname)', 'refs/heads/aegis/revert')).toBe(`refs/heads/${revertBranchName(w)}`);
+    expect(git(w.origin, 'for-each-ref', '--format=%(refname)', 'refs/heads/aegis/revert')).toBe(
+      `refs/heads/${revertBranchName(w)}`,
+    );
   });
 
   it('merges the revert at once when .github/aegis.yml says so', async () => {
@@ -130,7 +148,10 @@ describe('a degraded rollout of an AEGIS fix', () => {
     const w = await world();
     await w.post(degraded(w));
     await w.idle();
-    expect(w.github.repo(OWNER, REPO).pulls.find((p) => p.number !== 1)).toMatchObject({ state: 'open', merged: false });
+    expect(w.github.repo(OWNER, REPO).pulls.find((p) => p.number !== 1)).toMatchObject({
+      state: 'open',
+      merged: false,
+    });
     expect(git(w.origin, 'rev-parse', 'refs/heads/main')).toBe(w.mergeSha);
     expect(w.github.requests.some((r) => r.endsWith('/merge'))).toBe(false);
   });

@@ -3,7 +3,7 @@
 // the PR is labelled verified-in-prod, commented, counted, and found by the GitHub runbook.
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handlePullRequestClosed } from '../../src/chatops/on-pull-request-closed.js';
+import { type ClosedPull, handlePullRequestClosed } from '../../src/chatops/on-pull-request-closed.js';
 import { noteResolvedAfterMerge } from '../../src/guard/alert-resolved.js';
 import { parseRolloutState } from '../../src/guard/rollout-state.js';
 import { createGitHubRunbook } from '../../src/llm/github-runbook.js';
@@ -37,16 +37,21 @@ afterEach(async () => {
   restoreNetwork();
 });
 
-const rollout = () => w.github.repo(OWNER, REPO).comments.find((c) => c.issue === 1 && c.body.includes('<!-- aegis:rollout -->'));
-const deployed = () => notification('deployed', applicationAt(HEALTHY_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: START }));
+const rollout = () =>
+  w.github.repo(OWNER, REPO).comments.find((c) => c.issue === 1 && c.body.includes('<!-- aegis:rollout -->'));
+const deployed = () =>
+  notification(
+    'deployed',
+    applicationAt(HEALTHY_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: START }),
+  );
 
 async function mergedWebhook() {
   const closed = webhookFixture('octokit.pull_request.closed.not-merged.json');
-  const pull = closed.pull_request as Record<string, unknown>;
+  const pull = closed.pull_request as ClosedPull & Record<string, unknown>;
   const repo = { full_name: `${OWNER}/${REPO}` };
   await handlePullRequestClosed(
     {
-      ...(pull as never),
+      ...pull,
       number: 1,
       merged: true,
       merged_at: START.toISOString(),
@@ -87,13 +92,20 @@ describe('a healthy rollout of an AEGIS fix', () => {
     expect(await w.scheduler.runDue(w.clock.now)).toBe(1);
     expect(w.pull().labels).toContain(LABELS.verifiedInProd);
     expect(parseRolloutState(rollout()?.body)).toMatchObject({ status: 'verified' });
-    expect(rollout()?.body).toMatch(/Healthy in Argo CD for the whole window and the alert resolved: labelled `aegis\/verified-in-prod`/);
+    expect(rollout()?.body).toMatch(
+      /Healthy in Argo CD for the whole window and the alert resolved: labelled `aegis\/verified-in-prod`/,
+    );
     expect((await w.metrics.rolloutsVerified.get()).values[0]?.value).toBe(1);
     expect(w.github.repo(OWNER, REPO).pulls).toHaveLength(1);
 
     // The runbook memory now answers with this fix for the same category and workload.
     const memory = await createGitHubRunbook(octokit, { owner: OWNER, repo: REPO }).similar(
-      { alertname: 'KubePodOOMKilled', category: 'oom-killed', workload: 'invoice-renderer', namespace: 'billing' },
+      {
+        alertname: 'KubePodOOMKilled',
+        category: 'oom-killed',
+        workload: 'invoice-renderer',
+        namespace: 'billing',
+      },
       3,
     );
     expect(memory).toEqual([
@@ -134,7 +146,12 @@ describe('a healthy rollout of an AEGIS fix', () => {
     await w.post(deployed());
     await w.idle();
     w.clock.now = minutesAfter(START, 4);
-    await w.post(notification('health-degraded', applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: START })));
+    await w.post(
+      notification(
+        'health-degraded',
+        applicationAt(DEGRADED_APP, { revision: w.mergeSha, previous: w.knownGood, finishedAt: START }),
+      ),
+    );
     await w.idle();
     w.clock.now = minutesAfter(START, 10);
     await w.scheduler.runDue(w.clock.now);

@@ -12,8 +12,8 @@ import { createRolloutGuard } from '../../src/guard/rollout-guard.js';
 import type { Scheduler, Task } from '../../src/guard/scheduler.js';
 import { LABELS } from '../../src/propose/naming.js';
 import { type PrMeta, renderPrMeta } from '../../src/propose/pr-meta.js';
-import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { logOnlyIncidentHandler } from '../../src/server/incident-handler.js';
+import { createMetrics, type Metrics } from '../../src/server/metrics.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
 import { type DoublePull, type GitHubDouble, startGitHubDouble } from '../../src/testing/github-double.js';
 import { sharedDir } from '../helpers/paths.js';
@@ -132,7 +132,15 @@ export async function startGuardWorld(options: WorldOptions = {}): Promise<Guard
   const branch = options.branch ?? FIX_BRANCH;
   git(clone, 'checkout', '-q', '-b', branch);
   writeFileSync(file, DEPLOYMENT('768Mi'));
-  git(clone, '-c', 'user.name=aegis[bot]', 'commit', '-q', '-am', 'fix(invoice-renderer): set renderer memory limit 768Mi');
+  git(
+    clone,
+    '-c',
+    'user.name=aegis[bot]',
+    'commit',
+    '-q',
+    '-am',
+    'fix(invoice-renderer): set renderer memory limit 768Mi',
+  );
   git(clone, 'checkout', '-q', 'main');
   if (options.squash) {
     git(clone, 'merge', '-q', '--squash', branch);
@@ -224,7 +232,15 @@ export async function startGuardWorld(options: WorldOptions = {}): Promise<Guard
 function mergeInOrigin(work: string, origin: string, head: string, number: number): string {
   const tmp = mkdtempSync(path.join(work, 'merge-'));
   git(work, 'clone', '-q', origin, tmp);
-  git(tmp, 'merge', '-q', '--no-ff', '-m', `Merge pull request #${number} from ${OWNER}/${head}`, `origin/${head}`);
+  git(
+    tmp,
+    'merge',
+    '-q',
+    '--no-ff',
+    '-m',
+    `Merge pull request #${number} from ${OWNER}/${head}`,
+    `origin/${head}`,
+  );
   git(tmp, 'push', '-q', 'origin', 'HEAD:main');
   return git(tmp, 'rev-parse', 'HEAD');
 }
@@ -267,7 +283,9 @@ export function applicationAt(file: string, changes: AppChanges): Json {
   if (changes.phase) op.phase = changes.phase;
   const revisions =
     changes.history ??
-    app.status.history.map((_, i, all) => (i === all.length - 1 ? changes.revision : (changes.previous ?? changes.revision)));
+    app.status.history.map((_, i, all) =>
+      i === all.length - 1 ? changes.revision : (changes.previous ?? changes.revision),
+    );
   app.status.history = revisions.map((revision, i) => ({ ...(app.status.history[i] ?? {}), revision }));
   return app;
 }

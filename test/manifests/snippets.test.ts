@@ -108,25 +108,35 @@ describe('argocd/notifications-snippet.yaml', () => {
       'https://storage.googleapis.com/t3n-helm-charts',
       6,
     ],
-  ])('renders JSON bodies that carry the synced revision of %s', (file, revision, health, repoURL, historyLength) => {
-    const app = fixtureApplication(file);
-    for (const { name, webhook } of templates) {
-      const body = JSON.parse(renderFieldTemplate(webhook.aegis?.body ?? '', { app })) as Record<
-        string,
-        string
-      >;
-      expect(body, name).toMatchObject({ revision, healthStatus: health, application: expect.any(String), repoURL });
-      expect(body.trigger, name).toBe(name.replace(/^aegis-/, 'on-'));
-      // status.history's revisions, oldest first, for the guard's known-good revision.
-      const history = (body.history ?? '').split(' ').filter(Boolean);
-      expect(history, name).toHaveLength(historyLength);
-      expect(history.every((r) => r === revision)).toBe(true);
-    }
-  });
+  ])(
+    'renders JSON bodies that carry the synced revision of %s',
+    (file, revision, health, repoURL, historyLength) => {
+      const app = fixtureApplication(file);
+      for (const { name, webhook } of templates) {
+        const body = JSON.parse(renderFieldTemplate(webhook.aegis?.body ?? '', { app })) as Record<
+          string,
+          string
+        >;
+        expect(body, name).toMatchObject({
+          revision,
+          healthStatus: health,
+          application: expect.any(String),
+          repoURL,
+        });
+        expect(body.trigger, name).toBe(name.replace(/^aegis-/, 'on-'));
+        // status.history's revisions, oldest first, for the guard's known-good revision.
+        const history = (body.history ?? '').split(' ').filter(Boolean);
+        expect(history, name).toHaveLength(historyLength);
+        expect(history.every((r) => r === revision)).toBe(true);
+      }
+    },
+  );
 
   it('renders an empty history, not an error, for an Application that has none', () => {
     const body = templates[0]?.webhook.aegis?.body ?? '';
-    const rendered = JSON.parse(renderFieldTemplate(body, { app: { metadata: { name: 'fresh' } } })) as Record<string, string>;
+    const rendered = JSON.parse(
+      renderFieldTemplate(body, { app: { metadata: { name: 'fresh' } } }),
+    ) as Record<string, string>;
     expect(rendered).toMatchObject({ application: 'fresh', history: '', revision: '<no value>' });
   });
 

@@ -330,7 +330,9 @@ describe('aegis serve as the GitHub App', () => {
     await replica.post(w.alert);
     await idle(w);
     expect(state.pulls).toEqual([]);
-    expect(replica.logs.records().find((r) => String(r.msg).startsWith('incident skipped'))).toMatchObject({ hold: 9 });
+    expect(replica.logs.records().find((r) => String(r.msg).startsWith('incident skipped'))).toMatchObject({
+      hold: 9,
+    });
 
     const [hold] = state.issues;
     if (hold) hold.state = 'closed';

@@ -9,7 +9,11 @@ export const REVERT_NEEDS_GUARD =
 
 export const revert: PullCommandHandler = async ({ github, target, sender, deps, log }) => {
   if (!(await canMaintain(github, target, sender))) {
-    await postComment(github, target, `@${sender} \`/aegis revert\` needs the maintain or admin role on this repository.`);
+    await postComment(
+      github,
+      target,
+      `@${sender} \`/aegis revert\` needs the maintain or admin role on this repository.`,
+    );
     return 'answered';
   }
   if (!deps.guard) {

@@ -11,11 +11,25 @@ export const unholdAnywhere: CommandHandler = async (context) => {
   const { github, target, sender } = context;
   if (target.kind === 'pull') return unhold({ ...context, target });
   if (!isHoldIssue(target)) {
-    await postComment(github, target, '`/aegis unhold` works on AEGIS pull requests and on hold issues of the rollout guard.');
+    await postComment(
+      github,
+      target,
+      '`/aegis unhold` works on AEGIS pull requests and on hold issues of the rollout guard.',
+    );
     return 'answered';
   }
-  await postComment(github, target, `Hold cleared by @${sender}: AEGIS may propose fixes for this application again.`);
+  await postComment(
+    github,
+    target,
+    `Hold cleared by @${sender}: AEGIS may propose fixes for this application again.`,
+  );
   await removeLabels(github, target, [LABELS.hold], target.labels);
-  await github.rest.issues.update({ owner: target.owner, repo: target.repo, issue_number: target.number, state: 'closed', state_reason: 'completed' });
+  await github.rest.issues.update({
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.number,
+    state: 'closed',
+    state_reason: 'completed',
+  });
   return 'done';
 };
