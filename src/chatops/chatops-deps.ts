@@ -1,5 +1,6 @@
 // What the ChatOps handlers need from the server, passed in (STYLE.md "Pass dependencies in").
 import { DEFAULT_VERIFY_WORKFLOW } from '../github/verify-check.js';
+import type { RolloutGuard } from '../guard/rollout-guard.js';
 import type { Metrics } from '../server/metrics.js';
 import type { ReviseFn } from './revise-fn.js';
 
@@ -10,12 +11,15 @@ export interface ChatOpsOptions {
   verifyWorkflow?: string;
   /** Absent without an LLM: `/aegis revise` is then refused with an explanation. */
   revise?: ReviseFn;
+  /** Absent without the GitHub App: merges are only logged and `/aegis revert` is refused. */
+  guard?: RolloutGuard;
 }
 
 export interface ChatOpsDeps {
   metrics: Metrics;
   verifyWorkflow: string;
   revise?: ReviseFn;
+  guard?: RolloutGuard;
 }
 
 export function resolveChatOpsDeps(options: ChatOpsOptions, serverMetrics: Metrics): ChatOpsDeps {
@@ -23,5 +27,6 @@ export function resolveChatOpsDeps(options: ChatOpsOptions, serverMetrics: Metri
     metrics: options.metrics ?? serverMetrics,
     verifyWorkflow: options.verifyWorkflow ?? DEFAULT_VERIFY_WORKFLOW,
     ...(options.revise ? { revise: options.revise } : {}),
+    ...(options.guard ? { guard: options.guard } : {}),
   };
 }

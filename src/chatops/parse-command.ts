@@ -2,7 +2,7 @@
 // case-insensitive, bare `/aegis` is help. Everything else in a comment is conversation, ignored.
 import { distance } from 'fastest-levenshtein';
 
-export const VERBS = ['help', 'explain', 'reverify', 'revise', 'hold', 'unhold', 'close'] as const;
+export const VERBS = ['help', 'explain', 'reverify', 'revise', 'hold', 'unhold', 'close', 'revert'] as const;
 export type Verb = (typeof VERBS)[number];
 
 export type ParsedComment =

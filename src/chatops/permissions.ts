@@ -18,3 +18,20 @@ export async function canWrite(github: GitHubClient, repo: RepoRef, username: st
     throw error;
   }
 }
+
+const MAINTAIN_ROLES = new Set(['maintain', 'admin']);
+
+/** Maintainers and admins: `/aegis revert` undoes a merged change, more than write access allows. */
+export async function canMaintain(github: GitHubClient, repo: RepoRef, username: string): Promise<boolean> {
+  try {
+    const { data } = await github.rest.repos.getCollaboratorPermissionLevel({
+      owner: repo.owner,
+      repo: repo.repo,
+      username,
+    });
+    return data.permission === 'admin' || MAINTAIN_ROLES.has(data.role_name);
+  } catch (error: unknown) {
+    if (httpStatus(error) === 404) return false;
+    throw error;
+  }
+}

@@ -6,16 +6,18 @@ import type { CommandTarget } from './command-target.js';
 import { close } from './commands/close.js';
 import { explain } from './commands/explain.js';
 import { help, helpText, ISSUE_VERBS } from './commands/help.js';
-import { hold, unhold } from './commands/hold.js';
+import { hold } from './commands/hold.js';
 import { reverify } from './commands/reverify.js';
+import { revert } from './commands/revert.js';
 import { revise } from './commands/revise.js';
+import { unholdAnywhere } from './commands/unhold-app.js';
 import { postComment } from './comments.js';
 import type { ParsedComment, Verb } from './parse-command.js';
 
-const ANY_TARGET: Partial<Record<Verb, CommandHandler>> = { help, explain, close };
-const PULL_ONLY: Partial<Record<Verb, PullCommandHandler>> = { reverify, revise, hold, unhold };
-/** Verbs that read only; everything else needs an open PR or issue. */
-const READ_ONLY: readonly Verb[] = ['help', 'explain'];
+const ANY_TARGET: Partial<Record<Verb, CommandHandler>> = { help, explain, close, unhold: unholdAnywhere };
+const PULL_ONLY: Partial<Record<Verb, PullCommandHandler>> = { reverify, revise, hold, revert };
+/** Verbs that read only, and `revert`, which acts on a merged (closed) PR; the rest need it open. */
+const CLOSED_OK: readonly Verb[] = ['help', 'explain', 'revert'];
 
 export async function runCommand(
   parsed: Exclude<ParsedComment, { kind: 'none' }>,
@@ -36,7 +38,7 @@ export async function runCommand(
     return 'answered';
   }
   const { verb, args } = parsed;
-  if (!target.open && !READ_ONLY.includes(verb)) {
+  if (!target.open && !CLOSED_OK.includes(verb)) {
     await postComment(
       github,
       target,

@@ -12,6 +12,8 @@ import { createAppAuth } from '../github/app-auth.js';
 import { createCheckoutCache } from '../github/checkout-cache.js';
 import { createPrAdmission } from '../github/pr-admission.js';
 import { indexRepo } from '../gitops/index-repo.js';
+import { createRolloutGuard } from '../guard/rollout-guard.js';
+import { createTimerScheduler } from '../guard/scheduler.js';
 import { locateRepo } from '../propose/commit-edits.js';
 import { createGitHubIncidentHandler } from '../server/github-handler.js';
 import { logOnlyIncidentHandler } from '../server/incident-handler.js';
@@ -60,7 +62,7 @@ export function registerServe(program: Command): void {
         'Configuration (environment):',
         '  APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET   the GitHub App (required without --repo)',
         '  AEGIS_ALERT_TOKEN        bearer token Alertmanager sends to POST /api/alerts (required, ≥ 16 chars)',
-        '  AEGIS_ARGOCD_TOKEN       bearer token of Argo CD notifications (optional)',
+        '  AEGIS_ARGOCD_TOKEN       bearer token of Argo CD notifications to POST /api/argocd; turns on the rollout guard',
         '  HOST, PORT               listen address (default localhost:3000; HOST=0.0.0.0 in a container)',
         '  LOG_LEVEL                trace|debug|info|warn|error|fatal|silent (default info)',
         '  AEGIS_MAX_OPEN_PRS, AEGIS_MAX_OPEN_PRS_PER_APP, AEGIS_MAX_NEW_PRS_PER_HOUR',
@@ -92,6 +94,16 @@ export function registerServe(program: Command): void {
             handleIncident: logOnlyIncidentHandler,
             ...(await gitHubMode(options, config, metrics)),
           });
+      // Watch windows that were running when the last process stopped (their state is in GitHub).
+      for (const route of config.routes.routes) {
+        const [owner = '', repo = ''] = route.repo.split('/');
+        server.guard
+          ?.resume({ owner, repo }, server.log)
+          .then((armed) => server.log.info({ repo: route.repo, armed }, 'rollout watches resumed'))
+          .catch((error: unknown) =>
+            server.log.warn({ err: error, repo: route.repo }, 'rollout watches not resumed'),
+          );
+      }
       if (options.repo)
         server.log.info(
           { repo: options.repo, base: options.base },
@@ -131,6 +143,19 @@ async function gitHubMode(options: ServeOptions, config: ServerConfig, metrics: 
     ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
   };
   return {
+    // The rollout guard runs only where Argo CD can reach it (AEGIS_ARGOCD_TOKEN).
+    ...(config.argocdToken
+      ? {
+          rolloutGuardFor: (app: Probot) =>
+            createRolloutGuard({
+              auth: createAppAuth(app),
+              checkouts,
+              metrics,
+              scheduler: createTimerScheduler(),
+              ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
+            }),
+        }
+      : {}),
     incidentHandlerFor: (app: Probot) =>
       createGitHubIncidentHandler({
         ...shared,

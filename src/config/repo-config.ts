@@ -75,6 +75,28 @@ export const RepoConfig = z
       .object({ maxInitialDelaySeconds: z.number().int().min(0).default(300) })
       .strict()
       .prefault({}),
+    /** The rollout guard after merge (DESIGN.md §8). */
+    rollout: z
+      .object({
+        /** Minutes a merged fix must stay healthy in Argo CD before it counts as verified-in-prod. */
+        watchMinutes: z
+          .number()
+          .min(1)
+          .max(24 * 60)
+          .default(10),
+        /** A failure older than this (since the sync finished) is not blamed on the fix: no revert. */
+        maxFailureAgeMinutes: z
+          .number()
+          .min(1)
+          .max(24 * 60)
+          .default(20),
+        /** Merge the revert PR at once (otherwise it waits for a human). */
+        autoMergeRevert: z.boolean().default(false),
+        /** Also wait for the incident's alert to resolve before calling the fix verified. */
+        requireAlertResolved: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /** Shadow verification: load profile, verdict rules, scanners, sandbox timeout. */
     verification: VerificationConfig.prefault({}),
   })

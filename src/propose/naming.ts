@@ -15,7 +15,16 @@ export const LABELS = {
   noFix: 'aegis/no-fix',
   verifiedInProd: 'aegis/verified-in-prod',
   reverted: 'aegis/reverted',
+  /** A revert PR opened by the rollout guard. */
+  revert: 'aegis/revert',
 } as const;
+
+/** Branches of revert PRs: `aegis/revert/<pr>-<sha8>` (DESIGN.md §8). */
+export const REVERT_BRANCH_PREFIX = 'aegis/revert/';
+
+export function revertBranch(prNumber: number, mergeSha: string): string {
+  return `${REVERT_BRANCH_PREFIX}${prNumber}-${mergeSha.slice(0, 8)}`;
+}
 
 const TITLE_MAX = 72;
 

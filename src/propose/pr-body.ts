@@ -19,6 +19,7 @@ export const COMMANDS: readonly [string, string][] = [
   ['/aegis hold', 'stop updating this PR'],
   ['/aegis unhold', 'resume updating this PR'],
   ['/aegis close', 'close this PR and silence this incident for a while'],
+  ['/aegis revert', 'after the merge (maintainers): open a revert PR and hold remediation of this app'],
 ];
 
 const RISK: Partial<Record<Category, string>> = {

@@ -30,6 +30,8 @@ export const PrMeta = z.object({
   branch: z.string().optional(),
   files: z.array(z.string()),
   phase: Phase,
+  /** On a revert PR of the rollout guard: the number of the PR it undoes (never reverted itself). */
+  revertOf: z.number().int().positive().optional(),
 });
 export type PrMeta = z.infer<typeof PrMeta>;
 

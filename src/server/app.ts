@@ -3,6 +3,7 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { type ChatOpsOptions, resolveChatOpsDeps } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
+import type { RolloutGuard } from '../guard/rollout-guard.js';
 import type { IncidentHandler } from './incident-handler.js';
 import type { Metrics } from './metrics.js';
 import type { IncidentQueue } from './queue.js';
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** Builds the handler from the loaded app instead (the GitHub App needs its installations). */
   incidentHandlerFor?: (app: Probot) => IncidentHandler;
   queue: IncidentQueue;
+  /** The rollout guard (GitHub mode): POST /api/argocd, merges, `/aegis revert`. */
+  rolloutGuardFor?: (app: Probot) => RolloutGuard;
   /** Subscribe to GitHub webhooks (default true; false in local mode without a GitHub App). */
   webhooks?: boolean;
   /** ChatOps on AEGIS PRs: verify workflow name and the LLM revise step (metrics default to the server's). */
@@ -24,11 +27,17 @@ export interface AppDeps {
 
 export function createAegisApp(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
+    const guard = deps.rolloutGuardFor?.(app);
     if (deps.webhooks !== false)
-      registerWebhookHandlers(app, resolveChatOpsDeps(deps.chatops ?? {}, deps.metrics));
+      registerWebhookHandlers(
+        app,
+        resolveChatOpsDeps({ ...(guard ? { guard } : {}), ...deps.chatops }, deps.metrics),
+      );
     addHandler(
       createHttpHandler({
         alertToken: deps.config.alertToken,
+        ...(deps.config.argocdToken ? { argocdToken: deps.config.argocdToken } : {}),
+        ...(guard ? { guard } : {}),
         metrics: deps.metrics,
         queue: deps.queue,
         handleIncident: deps.incidentHandlerFor ? deps.incidentHandlerFor(app) : deps.handleIncident,

@@ -15,7 +15,10 @@ import type { PrAdmission } from '../github/pr-admission.js';
 import { createVerifyCheck } from '../github/verify-check.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import type { RepoIndex } from '../gitops/types.js';
+import { noteResolvedAfterMerge } from '../guard/alert-resolved.js';
+import { findHold, listHolds } from '../guard/hold-record.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
+import { createGitHubRunbook } from '../llm/github-runbook.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import { diagnoseIncident } from '../pipeline/diagnose.js';
 import { type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
@@ -69,7 +72,28 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
 
     if (draft.status === 'resolved') {
       const items = await resolveIncident(draft, forge);
-      routed.info({ items }, items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved');
+      // The rollout guard waits for this on merged fixes it still watches.
+      const merged = await noteResolvedAfterMerge(access.github, { owner, repo }, draft);
+      routed.info(
+        { items, merged },
+        items.length ? 'alert resolved: reported on its PR or issue' : 'alert resolved',
+      );
+      return;
+    }
+
+    // The rollout guard reverted a fix of this application: a human clears the hold first.
+    const hold = findHold(await listHolds(access.github, { owner, repo }), {
+      ...(gathered.evidence.argoApplication?.metadata?.name
+        ? { application: gathered.evidence.argoApplication.metadata.name }
+        : {}),
+      ...(gathered.incident.namespace ? { namespace: gathered.incident.namespace } : {}),
+      ...(gathered.incident.workload ? { workload: gathered.incident.workload.name } : {}),
+    });
+    if (hold) {
+      routed.info(
+        { hold: hold.issue },
+        'incident skipped: remediation of this application is on hold (/aegis unhold on the hold issue)',
+      );
       return;
     }
 
@@ -92,7 +116,8 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
           progress: (message) => routed.debug({ stage: 'diagnose' }, message),
           ...(deps.render === undefined ? {} : { render: deps.render }),
           ...(deps.llm ? { llm: deps.llm } : {}),
-          ...(deps.runbook ? { runbook: deps.runbook } : {}),
+          // Without a configured memory, the repository's own verified-in-prod PRs are the runbook.
+          runbook: deps.runbook ?? createGitHubRunbook(access.github, { owner, repo }),
         });
         const propose = () =>
           proposeIncident(result, {

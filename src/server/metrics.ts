@@ -10,6 +10,10 @@ export interface Metrics {
   fixesProposed: Counter;
   fixesApplied: Counter;
   reverts: Counter;
+  argocdRequests: Counter<'code'>;
+  rolloutEvents: Counter<'trigger' | 'outcome'>;
+  rolloutsVerified: Counter;
+  revertRefusals: Counter<'rail'>;
   shadowVerifications: Counter<'verdict'>;
   alertRequests: Counter<'code'>;
   queueDepth: Gauge;
@@ -54,6 +58,29 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reverts: new Counter({
       name: 'aegis_reverts_total',
       help: 'Revert pull requests opened by the rollout guard.',
+      registers,
+    }),
+    argocdRequests: new Counter({
+      name: 'aegis_argocd_requests_total',
+      help: 'Requests to POST /api/argocd (Argo CD notifications), by HTTP status code.',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    rolloutEvents: new Counter({
+      name: 'aegis_rollout_events_total',
+      help: 'Argo CD events handled by the rollout guard, by trigger and outcome.',
+      labelNames: ['trigger', 'outcome'] as const,
+      registers,
+    }),
+    rolloutsVerified: new Counter({
+      name: 'aegis_rollouts_verified_total',
+      help: 'Merged fixes labelled aegis/verified-in-prod after a healthy watch window.',
+      registers,
+    }),
+    revertRefusals: new Counter({
+      name: 'aegis_revert_refusals_total',
+      help: 'Failed rollouts the guard did not revert, by the guard rail that stopped it.',
+      labelNames: ['rail'] as const,
       registers,
     }),
     shadowVerifications,

@@ -4,11 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AlertRouteDeps, createAlertsRoute } from './alerts-route.js';
+import { type ArgocdRouteDeps, createArgocdRoute } from './argocd-route.js';
 import { healthz, metricsRoute, readyz } from './health-routes.js';
 import { pathOf, sendJson } from './http-io.js';
 
 export const ROUTES = {
   alerts: '/api/alerts',
+  argocd: '/api/argocd',
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
@@ -16,14 +18,19 @@ export const ROUTES = {
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-export function createHttpHandler(deps: AlertRouteDeps): HttpHandler {
+export type HttpHandlerDeps = AlertRouteDeps & Omit<ArgocdRouteDeps, 'metrics' | 'queue'>;
+
+export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
   const alerts = createAlertsRoute(deps);
+  const argocd = createArgocdRoute(deps);
   return async (req, res) => {
     const path = pathOf(req);
     const isGet = req.method === 'GET' || req.method === 'HEAD';
     try {
       if (path === ROUTES.alerts) {
         await alerts(req, res, deps.log.child({ route: ROUTES.alerts, requestId: requestIdOf(req) }));
+      } else if (path === ROUTES.argocd) {
+        await argocd(req, res, deps.log.child({ route: ROUTES.argocd, requestId: requestIdOf(req) }));
       } else if (isGet && path === ROUTES.healthz) {
         healthz(res);
       } else if (isGet && path === ROUTES.readyz) {

@@ -8,6 +8,7 @@ import { Probot, type ProbotOctokit, Server } from 'probot';
 import type { ChatOpsOptions } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { AegisOctokit } from '../github/app-octokit.js';
+import type { RolloutGuard } from '../guard/rollout-guard.js';
 import { createAegisApp } from './app.js';
 import type { IncidentHandler } from './incident-handler.js';
 import { createLogger } from './logger.js';
@@ -21,6 +22,8 @@ export interface StartOptions {
   chatops?: ChatOpsOptions;
   /** GitHub mode: the handler is built from the loaded Probot app (for installation tokens). */
   incidentHandlerFor?: (app: Probot) => IncidentHandler;
+  /** GitHub mode: the rollout guard, built from the loaded Probot app; its timers stop with the server. */
+  rolloutGuardFor?: (app: Probot) => RolloutGuard;
   /** Defaults to a JSON logger at config.logLevel on stdout. */
   log?: Logger;
   /** Tests pass an Octokit with retries and throttling off. */
@@ -38,6 +41,8 @@ export interface RunningServer {
   metrics: Metrics;
   queue: IncidentQueue;
   log: Logger;
+  /** The rollout guard, when rolloutGuardFor was given. */
+  guard?: RolloutGuard;
   /** Stops listening, then waits up to drainMs for queued incidents to finish. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -65,6 +70,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       Octokit: options.Octokit ?? AegisOctokit,
     }),
   });
+  const { rolloutGuardFor } = options;
+  let guard: RolloutGuard | undefined;
   const webhooks = config.appId !== undefined && config.privateKey !== undefined;
   if (!webhooks) log.info('no GitHub App configured (local mode): GitHub webhooks are disabled');
   await server.load(
@@ -73,6 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       metrics,
       handleIncident: options.handleIncident,
       ...(options.incidentHandlerFor ? { incidentHandlerFor: options.incidentHandlerFor } : {}),
+      ...(rolloutGuardFor ? { rolloutGuardFor: (app: Probot) => (guard = rolloutGuardFor(app)) } : {}),
       queue,
       webhooks,
       chatops: { verifyWorkflow: config.verifyWorkflow, ...options.chatops },
@@ -87,7 +95,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
     queue,
     log,
+    ...(guard ? { guard } : {}),
     async stop(drainMs = DEFAULT_DRAIN_MS) {
+      guard?.stop();
       await server.stop();
       let timer: NodeJS.Timeout | undefined;
       const drained = await Promise.race([

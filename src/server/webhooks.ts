@@ -50,9 +50,12 @@ export function registerWebhookHandlers(app: Probot, deps: ChatOpsDeps): void {
     rerequest(context, context.payload.check_suite.pull_requests, deps),
   );
 
-  app.on('pull_request.closed', async (context) => {
-    handlePullRequestClosed(context.payload.pull_request, context.log, deps);
-  });
+  app.on('pull_request.closed', (context) =>
+    handlePullRequestClosed(context.payload.pull_request, context.log, deps, {
+      github: context.octokit,
+      repo: context.repo(),
+    }),
+  );
 }
 
 function rerequest(

@@ -17,6 +17,8 @@ export interface DoublePull {
   base: string;
   state: 'open' | 'closed';
   merged: boolean;
+  /** GitHub's merge_commit_sha: the merge (or squash) commit once merged. */
+  mergeCommitSha?: string;
   labels: string[];
   createdAt: string;
   closedAt?: string;
@@ -63,6 +65,13 @@ export interface GitHubDoubleOptions {
   headSha?: (owner: string, repo: string, branch: string) => string;
   /** Installation tokens accepted without the app's JWT exchange (for tests of one module). */
   tokens?: string[];
+  /**
+   * Performs PUT /pulls/:n/merge on the git side (e.g. a merge commit in the bare repository) and
+   * returns the merge commit's sha; without it merging answers 405.
+   */
+  merge?: (owner: string, repo: string, pull: DoublePull) => string;
+  /** `login` → role name (admin, maintain, write, triage, read); others are not collaborators. */
+  roles?: Record<string, string>;
 }
 
 export interface GitHubDouble {
@@ -70,6 +79,8 @@ export interface GitHubDouble {
   repo(owner: string, repo: string): RepoState;
   /** Every request as `METHOD /path`, in order. */
   requests: string[];
+  /** Marks a PR merged as a person merging it on GitHub would (the git side is the test's). */
+  mergePull(owner: string, repo: string, number: number, mergeCommitSha: string): DoublePull;
   /** Makes the next `count` requests matching `METHOD /path-regex` fail with `status`. */
   failNext(
     route: RegExp,
@@ -130,12 +141,19 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     title: p.title,
     body: p.body,
     state: p.state,
+    merged: p.merged,
     merged_at: p.merged ? (p.closedAt ?? now()) : null,
+    merge_commit_sha: p.mergeCommitSha ?? null,
     closed_at: p.closedAt ?? null,
     created_at: p.createdAt,
     labels: labelObjects(p.labels),
-    head: { ref: p.head, sha: p.headSha, label: `${req.owner}:${p.head}` },
-    base: { ref: p.base },
+    head: {
+      ref: p.head,
+      sha: p.headSha,
+      label: `${req.owner}:${p.head}`,
+      repo: { full_name: `${req.owner}/${req.name}` },
+    },
+    base: { ref: p.base, repo: { full_name: `${req.owner}/${req.name}` } },
     user: { login: 'aegis[bot]', type: 'Bot' },
   });
   const issueJson = (req: Request, item: DoublePull | DoubleIssue) => {
@@ -162,9 +180,12 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       (req) => {
         const head = req.query.get('head')?.split(':')[1];
         const state = req.query.get('state') ?? 'open';
+        const perPage = Number(req.query.get('per_page') ?? 30);
+        const page = Number(req.query.get('page') ?? 1);
         const pulls = req.repo.pulls
           .filter((p) => (state === 'all' ? true : p.state === state) && (!head || p.head === head))
-          .sort((a, b) => b.number - a.number);
+          .sort((a, b) => b.number - a.number)
+          .slice((page - 1) * perPage, page * perPage);
         return { status: 200, body: pulls.map((p) => pullJson(req, p)) };
       },
     ],
@@ -225,6 +246,36 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
         if (req.body.state === 'closed') Object.assign(pull, { state: 'closed', closedAt: now() });
         return { status: 200, body: pullJson(req, pull) };
       },
+    ],
+    [
+      'PUT',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/merge$/,
+      (req) => {
+        const pull = req.repo.pulls.find((p) => p.number === Number(req.params[2]));
+        if (!pull) return { status: 404, body: { message: 'Not Found' } };
+        if (pull.state !== 'open' || !options.merge)
+          return { status: 405, body: { message: 'Pull Request is not mergeable' } };
+        const sha = options.merge(req.owner, req.name, pull);
+        Object.assign(pull, { state: 'closed', merged: true, mergeCommitSha: sha, closedAt: now() });
+        return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/,
+      (req) => {
+        const login = decodeURIComponent(req.params[2] ?? '');
+        const role = options.roles?.[login];
+        if (!role) return { status: 404, body: { message: 'Not Found' } };
+        // The legacy field folds maintain into write and triage into read, as GitHub does.
+        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        return { status: 200, body: { permission, role_name: role, user: { login } } };
+      },
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/,
+      (req) => ({ status: 201, body: { id: nextId++, content: String(req.body.content) } }),
     ],
     [
       'GET',
@@ -455,6 +506,12 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     url: baseUrl,
     repo: repoState,
     requests,
+    mergePull(owner, repo, number, mergeCommitSha) {
+      const pull = repoState(owner, repo).pulls.find((p) => p.number === number);
+      if (!pull) throw new Error(`no pull request #${number} in ${owner}/${repo}`);
+      Object.assign(pull, { state: 'closed', merged: true, mergeCommitSha, closedAt: now() });
+      return pull;
+    },
     failNext(route, status, count = 1, message = 'Server Error', headers = {}) {
       failures.push({ route, status, count, message, headers });
     },

@@ -9,8 +9,8 @@ import { sharedDir } from '../helpers/paths.js';
 import { renderFieldTemplate } from './go-template.js';
 import { find, MANIFESTS, parseManifest, renderOverlay } from './render.js';
 
-/** Where Argo CD notifications post (the receiving route is being built beside ROUTES). */
-const ARGOCD_ROUTE = '/api/argocd';
+/** Where Argo CD notifications post. */
+const ARGOCD_ROUTE = ROUTES.argocd;
 /** The prod overlay's namespace, which the snippets' URLs assume. */
 const PROD_SERVICE_HOST = 'aegis.aegis.svc.cluster.local';
 
@@ -98,18 +98,46 @@ describe('argocd/notifications-snippet.yaml', () => {
       'argo-cd.application-healthy-synced-with-history.yaml',
       'ea8759964626a583667a2bfd08f334ec2070040a',
       'Healthy',
+      'https://github.com/foo/manifests-velero.git',
+      10,
     ],
-    ['is-healthy.application-degraded.yaml', '3.4.1', 'Degraded'],
-  ])('renders JSON bodies that carry the synced revision of %s', (file, revision, health) => {
-    const app = fixtureApplication(file);
-    for (const { name, webhook } of templates) {
-      const body = JSON.parse(renderFieldTemplate(webhook.aegis?.body ?? '', { app })) as Record<
-        string,
-        string
-      >;
-      expect(body, name).toMatchObject({ revision, healthStatus: health, application: expect.any(String) });
-      expect(body.trigger, name).toBe(name.replace(/^aegis-/, 'on-'));
-    }
+    [
+      'is-healthy.application-degraded.yaml',
+      '3.4.1',
+      'Degraded',
+      'https://storage.googleapis.com/t3n-helm-charts',
+      6,
+    ],
+  ])(
+    'renders JSON bodies that carry the synced revision of %s',
+    (file, revision, health, repoURL, historyLength) => {
+      const app = fixtureApplication(file);
+      for (const { name, webhook } of templates) {
+        const body = JSON.parse(renderFieldTemplate(webhook.aegis?.body ?? '', { app })) as Record<
+          string,
+          string
+        >;
+        expect(body, name).toMatchObject({
+          revision,
+          healthStatus: health,
+          application: expect.any(String),
+          repoURL,
+        });
+        expect(body.trigger, name).toBe(name.replace(/^aegis-/, 'on-'));
+        // status.history's revisions, oldest first, for the guard's known-good revision.
+        const history = (body.history ?? '').split(' ').filter(Boolean);
+        expect(history, name).toHaveLength(historyLength);
+        expect(history.every((r) => r === revision)).toBe(true);
+      }
+    },
+  );
+
+  it('renders an empty history, not an error, for an Application that has none', () => {
+    const body = templates[0]?.webhook.aegis?.body ?? '';
+    const rendered = JSON.parse(
+      renderFieldTemplate(body, { app: { metadata: { name: 'fresh' } } }),
+    ) as Record<string, string>;
+    expect(rendered).toMatchObject({ application: 'fresh', history: '', revision: '<no value>' });
   });
 
   it('fires each trigger once per synced revision and sends an aegis template', () => {

@@ -95,6 +95,7 @@ describe('renderPrBody', () => {
       - \`/aegis hold\`: stop updating this PR
       - \`/aegis unhold\`: resume updating this PR
       - \`/aegis close\`: close this PR and silence this incident for a while
+      - \`/aegis revert\`: after the merge (maintainers): open a revert PR and hold remediation of this app
 
       <!-- aegis:meta {"version":1,"fingerprint":"1a2b3c4d5e6f7a8b","alertname":"KubeContainerOOMKilled","category":"oom-killed","namespace":"billing","workload":{"kind":"Deployment","name":"invoice-renderer"},"subject":"invoice-renderer","branch":"aegis/billing/invoice-renderer/oom-killed-1a2b3c4d","files":["apps/billing/invoice-renderer.yaml"],"phase":"proposed"} -->
       "

@@ -315,6 +315,32 @@ describe('aegis serve as the GitHub App', () => {
     );
   });
 
+  it('proposes nothing for a workload the rollout guard holds, until the hold issue is closed', async () => {
+    const w = await startWorld();
+    const [replica] = w.replicas as [Replica];
+    const state = w.github.repo(OWNER, REPO);
+    state.issues.push({
+      number: 9,
+      title: 'Remediation held for billing/invoice-renderer after a revert [aegis]',
+      body: 'held\n\n<!-- aegis:hold {"namespace":"billing","workload":"invoice-renderer"} -->',
+      state: 'open',
+      labels: [LABELS.aegis, LABELS.hold],
+      createdAt: new Date().toISOString(),
+    });
+    await replica.post(w.alert);
+    await idle(w);
+    expect(state.pulls).toEqual([]);
+    expect(replica.logs.records().find((r) => String(r.msg).startsWith('incident skipped'))).toMatchObject({
+      hold: 9,
+    });
+
+    const [hold] = state.issues;
+    if (hold) hold.state = 'closed';
+    await replica.post(w.alert);
+    await idle(w);
+    expect(state.pulls).toHaveLength(1);
+  });
+
   it('logs an actionable error when the app is not installed on the routed repository', async () => {
     const w = await startWorld({ repo: 'acme/elsewhere' });
     const [replica] = w.replicas as [Replica];
