@@ -96,6 +96,7 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
+          clearTimeout(settleTimer);
           killGroup(child, 'SIGKILL');
         }, timeout);
         child.once('error', (error) => {
@@ -138,12 +139,11 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
           if (outcome.ok) resolve({ stdout, stop });
           else reject(outcome.error);
         };
+        // Rejected once the killed command is gone, so no caller sees a timeout with it still running.
+        let timedOut = false;
         const timer = setTimeout(() => {
+          timedOut = true;
           killGroup(child, 'SIGKILL');
-          finish({
-            ok: false,
-            error: new VclusterError(describe(args), `no answer within ${timeout} ms; killed`),
-          });
         }, timeout);
         child.stdout?.on('data', (chunk: Buffer) => {
           stdout += chunk.toString('utf8');
@@ -156,6 +156,12 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
         child.once('error', (error) => finish({ ok: false, error: failure(args, error) }));
         child.once('close', (code, signal) => {
           exited = true;
+          if (timedOut) {
+            return finish({
+              ok: false,
+              error: new VclusterError(describe(args), `no answer within ${timeout} ms; killed`),
+            });
+          }
           if (code === 0 && startOptions.ready(stdout)) return finish({ ok: true });
           const reason =
             code === 0
