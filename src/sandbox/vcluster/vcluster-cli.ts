@@ -96,7 +96,6 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          clearTimeout(settleTimer);
           killGroup(child, 'SIGKILL');
         }, timeout);
         child.once('error', (error) => {
@@ -143,12 +142,13 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
+          clearTimeout(settleTimer);
           killGroup(child, 'SIGKILL');
         }, timeout);
         child.stdout?.on('data', (chunk: Buffer) => {
           stdout += chunk.toString('utf8');
           clearTimeout(settleTimer);
-          if (startOptions.ready(stdout)) settleTimer = setTimeout(() => finish({ ok: true }), settleMs);
+          if (!timedOut && startOptions.ready(stdout)) settleTimer = setTimeout(() => finish({ ok: true }), settleMs);
         });
         child.stderr?.on('data', (chunk: Buffer) => {
           stderr += chunk.toString('utf8');
