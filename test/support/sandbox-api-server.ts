@@ -221,14 +221,15 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
         ...(body !== undefined ? { body } : {}),
       });
       const podMetrics = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
+      // The metrics API exists once the test gave any figures (as with metrics-server installed).
       const answer: Answer = podMetrics
-        ? metrics.has(podMetrics[1] ?? '')
+        ? metrics.size > 0
           ? {
               code: 200,
               body: {
                 kind: 'PodMetricsList',
                 apiVersion: 'metrics.k8s.io/v1beta1',
-                items: metrics.get(podMetrics[1] ?? ''),
+                items: metrics.get(podMetrics[1] ?? '') ?? [],
               },
             }
           : status(404, 'NotFound', 'the server could not find the requested resource')

@@ -74,10 +74,11 @@ export function createServiceForwards(ctx: ForwardContext): ServiceForwards {
       socket.destroy();
       return;
     }
-    // Anything on the error channel means the pod refused the connection: drop the client.
+    // Text on the error channel means the pod refused the connection: drop the client. (The
+    // channel's opening port header reaches here as an empty chunk.)
     const errors = new Writable({
-      write(_chunk, _encoding, done) {
-        socket.destroy();
+      write(chunk: Buffer, _encoding, done) {
+        if (chunk.length > 0) socket.destroy();
         done();
       },
     });

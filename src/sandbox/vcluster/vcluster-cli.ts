@@ -148,7 +148,8 @@ export function createVclusterCli(options: VclusterCliOptions): VclusterCli {
         child.stdout?.on('data', (chunk: Buffer) => {
           stdout += chunk.toString('utf8');
           clearTimeout(settleTimer);
-          if (!timedOut && startOptions.ready(stdout)) settleTimer = setTimeout(() => finish({ ok: true }), settleMs);
+          if (!timedOut && startOptions.ready(stdout))
+            settleTimer = setTimeout(() => finish({ ok: true }), settleMs);
         });
         child.stderr?.on('data', (chunk: Buffer) => {
           stderr += chunk.toString('utf8');
