@@ -15,7 +15,7 @@ interface WorkloadObject {
     desiredNumberScheduled?: number;
     updatedNumberScheduled?: number;
     numberAvailable?: number;
-    conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
+    conditions?: readonly { type?: string; status?: string; reason?: string; message?: string }[];
   };
 }
 
