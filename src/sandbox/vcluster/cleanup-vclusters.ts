@@ -9,7 +9,7 @@ import { deleteArgs, listArgs, type VclusterDriver } from './vcluster-commands.j
 import { DEFAULT_NAMESPACE_PREFIX } from './vcluster-sandbox.js';
 
 /** Sandbox names as createVclusterSandbox makes them: aegis-<hex run id>-<role>. */
-const SANDBOX_NAME = /^aegis-[0-9a-f]+-[a-z0-9-]+$/;
+export const SANDBOX_NAME = /^aegis-[0-9a-f]+-[a-z0-9-]+$/;
 
 // Third-party output, read leniently: only the fields the janitor needs, the rest may drift.
 const Listed = z.array(
