@@ -181,7 +181,7 @@ describe('vcluster sandbox backend', () => {
     });
 
     // Nothing rolled out yet: a short wait times out and says what it waits for.
-    const early = await sandbox.waitReady(100);
+    const early = await sandbox.waitReady(1000);
     expect(early.status).toBe('timed_out');
     expect(early.status === 'timed_out' && early.waitingFor).toEqual([
       'Deployment/web (spec update not yet observed by the controller)',
@@ -332,13 +332,30 @@ describe('vcluster sandbox backend', () => {
     await sandbox.apply(MANIFESTS);
     api.rollOut('jobs', 'worker');
 
-    const outcome = await sandbox.waitReady(300);
+    const outcome = await sandbox.waitReady(1000);
 
     expect(outcome).toMatchObject({
       status: 'timed_out',
       waitingFor: ['Deployment/web (spec update not yet observed by the controller)'],
     });
-    expect(outcome.elapsedMs).toBeLessThan(2000);
+    expect(outcome.elapsedMs).toBeLessThan(3000);
+    await sandbox.destroy();
+    expect(argvs().at(-1)).toEqual(deleteLine);
+  });
+
+  it('keeps its hard timeout when the API server stops answering', async () => {
+    const sandbox = await backend().create({ role: 'candidate', runId: RUN });
+    await sandbox.apply(MANIFESTS);
+    api.hang('/apis/apps/v1/');
+    const started = Date.now();
+
+    const outcome = await sandbox.waitReady(500);
+
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(outcome).toMatchObject({
+      status: 'timed_out',
+      waitingFor: ['the virtual cluster API did not answer in time'],
+    });
     await sandbox.destroy();
     expect(argvs().at(-1)).toEqual(deleteLine);
   });

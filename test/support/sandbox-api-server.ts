@@ -54,6 +54,8 @@ export interface SandboxApiServer {
   /** Answer the next apply of `Kind/name` with this Status. */
   refuseApply(what: string, code: number, message: string): void;
   setPodMetrics(namespace: string, items: unknown[]): void;
+  /** Never answer requests whose path starts with this (an API server that hangs). */
+  hang(pathPrefix: string): void;
   /** Connections forwarded to pod port `podPort` reach 127.0.0.1:`hostPort`. */
   routePodPort(namespace: string, pod: string, podPort: number, hostPort: number): void;
   writeKubeconfig(file: string): string;
@@ -110,6 +112,7 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
   const refusals = new Map<string, { code: number; message: string }>();
   const metrics = new Map<string, unknown[]>();
   const podRoutes = new Map<string, number>();
+  const hanging: string[] = [];
   let version = 1;
   const key = (plural: string, namespace: string | undefined, name: string) =>
     `${plural}/${namespace ?? ''}/${name}`;
@@ -220,6 +223,7 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
         ...(contentType ? { contentType } : {}),
         ...(body !== undefined ? { body } : {}),
       });
+      if (hanging.some((prefix) => url.pathname.startsWith(prefix))) return;
       const podMetrics = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
       // The metrics API exists once the test gave any figures (as with metrics-server installed).
       const answer: Answer = podMetrics
@@ -295,6 +299,7 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
     },
     refuseApply: (what, code, message) => refusals.set(what, { code, message }),
     setPodMetrics: (namespace, items) => metrics.set(namespace, items),
+    hang: (prefix) => hanging.push(prefix),
     routePodPort: (namespace, pod, podPort, hostPort) =>
       podRoutes.set(`${namespace}/${pod}:${podPort}`, hostPort),
     writeKubeconfig: (file) =>

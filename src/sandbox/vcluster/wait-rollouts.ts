@@ -42,15 +42,21 @@ export async function pendingRollouts(apps: AppsV1Api, workloads: readonly Workl
 export async function waitForRollouts(ctx: WaitContext): Promise<ReadyOutcome> {
   const started = ctx.now();
   if (ctx.workloads.length === 0) return { status: 'timed_out', elapsedMs: 0, waitingFor: ['no workload'] };
+  let lastAnswer: string[] | undefined;
   for (;;) {
-    // A request that hangs must not outlive the deadline: the hard timeout is the contract.
+    // A request that hangs must not outlive the deadline: the hard timeout is the contract. What a
+    // poll that missed it says is the previous poll's answer, if there was one.
     const remaining = Math.max(0, ctx.timeoutMs - (ctx.now() - started));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<string[]>((resolve) => {
-      timer = setTimeout(() => resolve(['the virtual cluster API did not answer in time']), remaining);
+      timer = setTimeout(
+        () => resolve(lastAnswer ?? ['the virtual cluster API did not answer in time']),
+        remaining,
+      );
     });
     const waitingFor = await Promise.race([pendingRollouts(ctx.apps, ctx.workloads), deadline]);
     clearTimeout(timer);
+    lastAnswer = waitingFor;
     const elapsedMs = ctx.now() - started;
     if (waitingFor.length === 0) return { status: 'ready', elapsedMs };
     if (elapsedMs + ctx.pollMs >= ctx.timeoutMs) return { status: 'timed_out', elapsedMs, waitingFor };
