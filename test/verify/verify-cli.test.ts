@@ -40,21 +40,14 @@ describe('aegis verify / shadow: usage', () => {
       expect(run.stdout).toContain(text);
   });
 
-  it('--sandbox vcluster is a one-line error until that backend lands', async () => {
-    const run = await runCli([
-      'verify',
-      '--repo',
-      '.',
-      '--base',
-      'HEAD',
-      '--head',
-      'HEAD',
-      '--sandbox',
-      'vcluster',
-    ]);
+  it('--sandbox vcluster checks its driver setting before anything runs', async () => {
+    const run = await runCli(
+      ['verify', '--repo', '.', '--base', 'HEAD', '--head', 'HEAD', '--sandbox', 'vcluster'],
+      { env: { AEGIS_VCLUSTER_DRIVER: 'platform' } },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'aegis: --sandbox vcluster is not available in this build yet (use --sandbox podman (the vCluster backend is in progress))',
+      'aegis: AEGIS_VCLUSTER_DRIVER=platform: expected one of helm, docker (docker needs only Docker on the machine; helm installs into the cluster of KUBECONFIG)',
     ]);
   });
 
