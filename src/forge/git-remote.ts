@@ -1,7 +1,7 @@
 // Branch transport shared by both forges: ls-remote/fetch to see what the remote holds and a push
 // with force-with-lease. The remote URL may carry a token; it never reaches an error message.
 import { redact } from '../evidence/redact.js';
-import { createGit } from '../git/create-git.js';
+import { createGit, gitPlumbing } from '../git/create-git.js';
 
 /** Where fetched remote branches are kept in the local clone (never a branch the user sees). */
 export const FETCH_NAMESPACE = 'refs/aegis/remote/';
@@ -14,8 +14,9 @@ export interface GitRemote {
 }
 
 export async function remoteBranchSha(repoDir: string, remote: GitRemote, branch: string) {
+  // Plumbing: an absent branch prints nothing, which simple-git answers 50 ms late.
   const out = await run(remote, () =>
-    createGit(repoDir).raw(['ls-remote', '--refs', remote.url, `refs/heads/${branch}`]),
+    gitPlumbing(repoDir, ['ls-remote', '--refs', remote.url, `refs/heads/${branch}`]),
   );
   const sha = out.trim().split(/\s+/)[0];
   return sha ? sha : undefined;

@@ -1,5 +1,6 @@
 // The one place that constructs simple-git clients (STYLE.md §4): no prompts, a timeout, and a
 // fixed author so that commits made by the bot are recognisable and reproducible.
+import { execFile } from 'node:child_process';
 import { type SimpleGit, simpleGit } from 'simple-git';
 
 export interface GitOptions {
@@ -31,5 +32,42 @@ export function createGit(baseDir: string, options: GitOptions = {}): SimpleGit 
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: 'echo',
     LC_ALL: 'C',
+  });
+}
+
+export interface PlumbingOptions {
+  /** Extra environment (e.g. GIT_INDEX_FILE for a temporary index). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * One git plumbing command, for the hot path of the server. simple-git waits 50 ms after a command
+ * that printed nothing (update-index, ls-remote of a missing branch, …) before it resolves; run
+ * directly, with the same environment, such a command costs a few milliseconds. Resolves with
+ * stdout; rejects with the command and git's first stderr line.
+ */
+export function gitPlumbing(
+  baseDir: string,
+  args: readonly string[],
+  options: PlumbingOptions = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotepath=off', ...args],
+      {
+        cwd: baseDir,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C', ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const detail = stderr.trim().split('\n')[0] || error.message.split('\n')[0];
+        reject(new Error(`git ${args[0] ?? ''}: ${detail}`));
+      },
+    );
   });
 }

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type GitRemote, scrub } from '../forge/git-remote.js';
-import { createGit } from '../git/create-git.js';
+import { createGit, gitPlumbing } from '../git/create-git.js';
 
 export interface Checkout {
   /** Top of the working copy. */
@@ -28,11 +28,13 @@ export interface CheckoutCache {
 
 export function createCheckoutCache(rootDir: string): CheckoutCache {
   const turns = new Map<string, Promise<unknown>>();
+  // Folders this cache has made repositories of: not asked again on every incident.
+  const initialized = new Set<string>();
   return {
     withCheckout(target, task) {
       const dir = path.join(rootDir, safe(target.owner), safe(target.repo));
       const previous = turns.get(dir) ?? Promise.resolve();
-      const run = previous.then(async () => task(await refresh(dir, target)));
+      const run = previous.then(async () => task(await refresh(dir, target, initialized)));
       const settled = run.catch(() => undefined);
       turns.set(dir, settled);
       // Forget finished repositories so the map does not grow with every repo ever routed.
@@ -44,31 +46,42 @@ export function createCheckoutCache(rootDir: string): CheckoutCache {
   };
 }
 
-async function refresh(dir: string, target: CheckoutTarget): Promise<Checkout> {
+async function refresh(dir: string, target: CheckoutTarget, initialized: Set<string>): Promise<Checkout> {
   await mkdir(dir, { recursive: true });
   const git = createGit(dir);
   try {
-    if (!(await git.checkIsRepo().catch(() => false)) || !(await isTopLevel(dir))) await git.init();
+    if (!initialized.has(dir)) {
+      if (!(await git.checkIsRepo().catch(() => false)) || !(await isTopLevel(dir))) await git.init();
+      initialized.add(dir);
+    }
     const tracking = `refs/remotes/origin/${target.base}`;
-    await git.raw([
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      target.remote.url,
-      `+refs/heads/${target.base}:${tracking}`,
-    ]);
-    // HEAD is unborn in a fresh clone: rev-parse then fails, and the tree is checked out below.
-    const [sha = '', head = ''] = (
-      await git.raw(['rev-parse', tracking, 'HEAD']).catch(async () => git.raw(['rev-parse', tracking]))
-    )
+    // HEAD and the tracking ref are unborn in a fresh folder: rev-parse then fails.
+    const [known = '', head = ''] = (await git.raw(['rev-parse', tracking, 'HEAD']).catch(() => ''))
       .trim()
       .split('\n');
+    // Asking the remote where the base is costs far less than a fetch that finds nothing new.
+    const remote = (
+      await gitPlumbing(dir, ['ls-remote', '--refs', target.remote.url, `refs/heads/${target.base}`])
+    ).split(/\s+/)[0];
+    if (!remote) throw new Error(`the remote has no branch ${target.base}`);
+    if (remote !== known)
+      await git.raw([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        target.remote.url,
+        `+refs/heads/${target.base}:${tracking}`,
+      ]);
+    const sha = remote;
     // Nothing AEGIS does writes the tree (commits are built from objects, renders run on copies),
     // so a tree already at the fetched commit is used as it is: checkout and clean of a large
     // repository are the slowest steps of a warm incident.
     if (head !== sha) {
-      await git.raw(['checkout', '--quiet', '--force', '--detach', tracking]);
+      await git.raw(['checkout', '--quiet', '--force', '--detach', sha]);
       await git.raw(['clean', '--quiet', '-fdx']);
+      // Fills the index's cached trees, so the fix commits built from a copy of this index
+      // (propose) rehash only the directories they touch.
+      await git.raw(['write-tree']);
     }
     return { dir, sha };
   } catch (error: unknown) {

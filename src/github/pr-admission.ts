@@ -36,12 +36,10 @@ export function createPrAdmission(limits: PrLimits, clock: () => Date = () => ne
   return {
     async refuse(github, target) {
       const now = clock().getTime();
-      const silenced = await closedUnmergedSince(github, target, now - limits.silenceMs);
-      if (silenced)
-        return `PR #${silenced.number} for ${target.branch} was closed without merging at ${silenced.closedAt}; this incident is silenced until ${new Date(Date.parse(silenced.closedAt) + limits.silenceMs).toISOString()}`;
-
-      const recent = (
-        await github.rest.issues.listForRepo({
+      // Three independent reads: asked at once.
+      const [silenced, recentPage, openItems] = await Promise.all([
+        closedUnmergedSince(github, target, now - limits.silenceMs),
+        github.rest.issues.listForRepo({
           owner: target.owner,
           repo: target.repo,
           labels: AEGIS_LABEL,
@@ -49,18 +47,19 @@ export function createPrAdmission(limits: PrLimits, clock: () => Date = () => ne
           sort: 'created',
           direction: 'desc',
           per_page: 100,
-        })
-      ).data as IssueItem[];
-      const pulls = recent.filter((i) => i.pull_request);
-      const openHere = (
-        (await github.paginate(github.rest.issues.listForRepo, {
+        }),
+        github.paginate(github.rest.issues.listForRepo, {
           owner: target.owner,
           repo: target.repo,
           labels: AEGIS_LABEL,
           state: 'open',
           per_page: 100,
-        })) as IssueItem[]
-      ).filter((i) => i.pull_request).length;
+        }),
+      ]);
+      if (silenced)
+        return `PR #${silenced.number} for ${target.branch} was closed without merging at ${silenced.closedAt}; this incident is silenced until ${new Date(Date.parse(silenced.closedAt) + limits.silenceMs).toISOString()}`;
+      const pulls = (recentPage.data as IssueItem[]).filter((i) => i.pull_request);
+      const openHere = (openItems as IssueItem[]).filter((i) => i.pull_request).length;
       openByRepo.set(key(target), openHere);
 
       if (openHere >= limits.maxOpenPrs)

@@ -1,11 +1,11 @@
 // Commits a proposal's file contents on top of a base commit with git plumbing (a temporary index,
 // hash-object, write-tree, commit-tree): the user's working tree, index and HEAD are never touched.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { createGit, type GitOptions } from '../git/create-git.js';
+import { createGit, type GitOptions, gitPlumbing } from '../git/create-git.js';
 import type { FileEdit } from '../gitops/types.js';
 
 export interface RepoLocation {
@@ -43,17 +43,24 @@ export async function treeWithEdits(
   repo: RepoLocation,
   base: string,
   edits: FileEdit[],
+  options: { baseIndex?: string } = {},
 ): Promise<TreeResult> {
   if (edits.length === 0) return { tree: await treeOf(repo, base) };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-commit-'));
   try {
     // A fixed number of git processes whatever the number of edits: each spawn is the cost here.
-    const git = createGit(repo.top).env('GIT_INDEX_FILE', path.join(tmp, 'index'));
+    const index = path.join(tmp, 'index');
+    const git = { raw: (args: string[]) => gitPlumbing(repo.top, args, { env: { GIT_INDEX_FILE: index } }) };
     const files = edits.map((e) => `${repo.prefix}${e.file}`);
-    const [listing] = await Promise.all([
-      git.raw(['ls-tree', '-z', base, '--', ...files]),
-      git.raw(['read-tree', base]),
-    ]);
+    // An index known to hold `base` (a checkout at that commit) is copied instead of read-tree:
+    // with its cached trees, write-tree then rehashes only the edited directories.
+    const seeded = options.baseIndex
+      ? copyFile(options.baseIndex, index).then(
+          () => '',
+          () => git.raw(['read-tree', base]),
+        )
+      : git.raw(['read-tree', base]);
+    const [listing] = await Promise.all([git.raw(['ls-tree', '-z', base, '--', ...files]), seeded]);
     const entries = new Map(
       listing
         .split('\0')

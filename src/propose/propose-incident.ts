@@ -40,6 +40,8 @@ export interface ProposeDeps {
   baseSha?: string;
   /** Where repoDir sits in its git repository, when the caller knows (saves asking git). */
   location?: RepoLocation;
+  /** A git index file that holds exactly the base commit's tree (a clean checkout of it). */
+  baseIndex?: string;
 }
 
 export interface ProposeOutcome {
@@ -106,7 +108,12 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
     if (refusal) return { outcome: 'skipped', ...drafted, reason: refusal };
   }
 
-  const built = await treeWithEdits(repo, base, result.proposal.edits);
+  const built = await treeWithEdits(
+    repo,
+    base,
+    result.proposal.edits,
+    deps.baseIndex ? { baseIndex: deps.baseIndex } : {},
+  );
   if ('mismatch' in built)
     return { outcome: 'skipped', ...drafted, reason: `${built.mismatch}; update the checkout and run again` };
   const reuse =

@@ -126,6 +126,8 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             baseBranch: route.base,
             baseSha: checkout.sha,
             location: { top: checkout.dir, prefix: gitPrefixOf(route.path) },
+            // The checkout was just reset to the base commit: its index is the base tree.
+            baseIndex: path.join(checkout.dir, '.git', 'index'),
             progress: (message) => routed.debug({ stage: 'propose' }, message),
             admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
           });
