@@ -238,6 +238,25 @@ describe('vcluster sandbox backend', () => {
     ]);
     expect((await sandbox.observe()).containers[0]?.memoryBytes).toBe(64 * 2 ** 20);
 
+    // The pod watch counts every OOM kill as it happens; a status shows only the last one.
+    expect(
+      api.requests.some((r) => r.path === '/api/v1/namespaces/default/pods' && r.query.watch === 'true'),
+    ).toBe(true);
+    for (const [containerID, finishedAt, restartCount] of [
+      ['containerd://first', '2026-01-01T00:02:00Z', 3],
+      ['containerd://second', '2026-01-01T00:03:00Z', 4],
+    ] as const) {
+      const pod = webPod({ restartCount, lastReason: 'OOMKilled' });
+      const status = pod.status.containerStatuses[0] as {
+        lastState?: { terminated: Record<string, unknown> };
+      };
+      Object.assign(status.lastState?.terminated ?? {}, { containerID, finishedAt });
+      api.putPod(pod);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const watched = await sandbox.observe();
+    expect(watched.containers[0]).toMatchObject({ restarts: 4, oomKills: 3 });
+
     await sandbox.destroy();
     expect(argvs()).toEqual([createLine, connectLine, deleteLine]);
     expect(fake.terminated()).toEqual(['connect']);

@@ -207,6 +207,8 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
     };
   };
 
+  const podWatchers = new Set<(pod: KubeObject) => void>();
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -224,6 +226,26 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
         ...(body !== undefined ? { body } : {}),
       });
       if (hanging.some((prefix) => url.pathname.startsWith(prefix))) return;
+      // A watch of pods (?watch=true): the current pods as ADDED, then every putPod as MODIFIED,
+      // one JSON event per line on a response that stays open, as the API server streams it.
+      const podWatch = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
+      if (podWatch && url.searchParams.get('watch') === 'true') {
+        const namespace = podWatch[1] ?? '';
+        const selector = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+        const send = (type: string, pod: KubeObject) => {
+          const meta = pod.metadata as { namespace?: string; labels?: Record<string, string> };
+          if ((meta.namespace ?? 'default') !== namespace || !matchesLabelSelector(meta.labels, selector))
+            return;
+          res.write(`${JSON.stringify({ type, object: { apiVersion: 'v1', kind: 'Pod', ...pod } })}\n`);
+        };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+        for (const [id, pod] of store) if (id.startsWith(`pods/${namespace}/`)) send('ADDED', pod);
+        const watcher = (pod: KubeObject) => send('MODIFIED', pod);
+        podWatchers.add(watcher);
+        res.on('close', () => podWatchers.delete(watcher));
+        return;
+      }
       const podMetrics = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
       // The metrics API exists once the test gave any figures (as with metrics-server installed).
       const answer: Answer = podMetrics
@@ -296,6 +318,7 @@ export async function startSandboxApiServer(): Promise<SandboxApiServer> {
     putPod(pod) {
       const meta = pod.metadata as { name: string; namespace?: string };
       store.set(key('pods', meta.namespace ?? 'default', meta.name), pod);
+      for (const watcher of podWatchers) watcher(pod);
     },
     refuseApply: (what, code, message) => refusals.set(what, { code, message }),
     setPodMetrics: (namespace, items) => metrics.set(namespace, items),

@@ -5,6 +5,7 @@ import type { CoreV1Api, Metrics, V1Pod } from '@kubernetes/client-node';
 import { parseQuantity } from '../../core/quantity.js';
 import { SANDBOX_LABELS } from '../labels.js';
 import type { ContainerObservation } from '../sandbox.js';
+import type { TerminationTracker } from './pod-terminations.js';
 
 export interface ObservePodsContext {
   core: CoreV1Api;
@@ -12,6 +13,8 @@ export interface ObservePodsContext {
   metrics?: Metrics;
   sandboxName: string;
   namespaces: readonly string[];
+  /** OOM kills seen by the pod watch, which the current status alone can undercount. */
+  terminations?: Pick<TerminationTracker, 'oomKills' | 'record'>;
 }
 
 export async function listSandboxPods(
@@ -53,13 +56,15 @@ export async function observePods(ctx: ObservePodsContext): Promise<ContainerObs
     memoryUsage(ctx),
   ]);
   return pods.flatMap((pod) => {
+    ctx.terminations?.record(pod);
     const podName = pod.metadata?.name ?? '';
     const workload = pod.metadata?.labels?.[SANDBOX_LABELS.workload] ?? podName;
     const specs = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c]));
     return (pod.status?.containerStatuses ?? []).map((status): ContainerObservation => {
-      const oomKills = [status.state?.terminated?.reason, status.lastState?.terminated?.reason].filter(
+      const inStatus = [status.state?.terminated?.reason, status.lastState?.terminated?.reason].filter(
         (reason) => reason === 'OOMKilled',
       ).length;
+      const oomKills = Math.max(inStatus, ctx.terminations?.oomKills(podName, status.name) ?? 0);
       const running = status.state?.running !== undefined;
       const limit = parseQuantity(specs.get(status.name)?.resources?.limits?.memory);
       const memory = running ? usage?.get(`${podName}/${status.name}`) : undefined;

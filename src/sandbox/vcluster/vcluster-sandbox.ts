@@ -9,6 +9,7 @@ import type { AppliedManifests, CreateSandboxOptions, Sandbox, SandboxBackend } 
 import { summarize } from '../sandbox.js';
 import { applyManifests, type WorkloadRef } from './apply-manifests.js';
 import { observePods } from './observe-pods.js';
+import { createTerminationTracker } from './pod-terminations.js';
 import { createServiceForwards, type ForwardedService } from './service-forward.js';
 import { createVclusterCli, type StartedCommand, type VclusterCli } from './vcluster-cli.js';
 import {
@@ -112,7 +113,9 @@ async function createVclusterSandbox(
   const workloads: WorkloadRef[] = [];
   const namespaces = new Set<string>();
   const services = new Map<string, ForwardedService>();
-  const observeNow = () => observePods({ core, metrics, sandboxName: name, namespaces: [...namespaces] });
+  const terminations = createTerminationTracker();
+  const observeNow = () =>
+    observePods({ core, metrics, sandboxName: name, namespaces: [...namespaces], terminations });
 
   return {
     name,
@@ -121,7 +124,15 @@ async function createVclusterSandbox(
     async apply(manifests): Promise<AppliedManifests> {
       const applied = await applyManifests({ client: objects, where: `sandbox ${name}`, labels }, manifests);
       workloads.push(...applied.workloads);
-      for (const ref of [...applied.workloads, ...applied.services]) namespaces.add(ref.namespace);
+      for (const ref of [...applied.workloads, ...applied.services]) {
+        // One pod watch per namespace, from the first apply on: OOM kills are counted as they happen.
+        // Not awaited: a watch that is slow to start must not hold up apply (or its deadline).
+        if (!namespaces.has(ref.namespace))
+          void terminations.watch(kubeConfig, name, ref.namespace).catch(() => {
+            // No watch (an API server that refuses it): observe() falls back to pod statuses.
+          });
+        namespaces.add(ref.namespace);
+      }
       const notes: string[] = [];
       for (const service of applied.services) {
         const forwarded = await forwards.forward(service);
@@ -161,6 +172,7 @@ async function createVclusterSandbox(
     observe: async () => summarize(await observeNow()),
 
     async destroy() {
+      terminations.stop();
       await forwards.close();
       await removeCluster();
     },
