@@ -5,14 +5,17 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import type { Probot } from 'probot';
 import { loadServerConfig, type ServerConfig } from '../config/server-config.js';
 import { UserError } from '../core/errors.js';
+import { loadKubeConfig } from '../evidence/live-kubeconfig.js';
 import { createAppAuth } from '../github/app-auth.js';
 import { createCheckoutCache } from '../github/checkout-cache.js';
 import { createPrAdmission } from '../github/pr-admission.js';
 import { indexRepo } from '../gitops/index-repo.js';
-import { createRolloutGuard } from '../guard/rollout-guard.js';
+import { watchApplications } from '../guard/application-watch.js';
+import { createRolloutGuard, type RolloutGuard } from '../guard/rollout-guard.js';
 import { createTimerScheduler } from '../guard/scheduler.js';
 import { locateRepo } from '../propose/commit-edits.js';
 import { createGitHubIncidentHandler } from '../server/github-handler.js';
@@ -114,8 +117,13 @@ export function registerServe(program: Command): void {
           { routes: config.routes.routes.length, argocd: config.routes.argocd.follow },
           'GitHub App mode: incidents open pull requests in the routed GitOps repositories',
         );
+      const applications =
+        !options.repo && config.argocdNamespace && server.guard
+          ? await startApplicationWatch(options, config.argocdNamespace, server.guard, server.log)
+          : undefined;
       const signal = await untilSignal();
       server.log.info({ signal }, 'shutting down');
+      applications?.stop();
       await server.stop();
     });
 }
@@ -143,8 +151,9 @@ async function gitHubMode(options: ServeOptions, config: ServerConfig, metrics: 
     ...(config.gitBaseUrl ? { gitBaseUrl: config.gitBaseUrl } : {}),
   };
   return {
-    // The rollout guard runs only where Argo CD can reach it (AEGIS_ARGOCD_TOKEN).
-    ...(config.argocdToken
+    // The rollout guard runs where Argo CD reaches it (AEGIS_ARGOCD_TOKEN) or AEGIS reads Argo CD's
+    // Applications (AEGIS_ARGOCD_NAMESPACE).
+    ...(config.argocdToken || config.argocdNamespace
       ? {
           rolloutGuardFor: (app: Probot) =>
             createRolloutGuard({
@@ -208,6 +217,33 @@ async function localModeHandler(options: ServeOptions, repoDir: string, metrics:
     metrics,
     render: options.render,
     ...(await llmDeps(options)),
+  });
+}
+
+/** The client-node watch of Argo CD Applications, feeding the rollout guard (live clusters only). */
+async function startApplicationWatch(
+  options: ServeOptions,
+  namespace: string,
+  guard: RolloutGuard,
+  log: Logger,
+) {
+  if (options.snapshot) {
+    log.warn(
+      { namespace },
+      'AEGIS_ARGOCD_NAMESPACE needs a live cluster: Applications are not watched with --snapshot',
+    );
+    return undefined;
+  }
+  const { kubeConfig } = await loadKubeConfig(options.kubeconfig, options.context);
+  log.info({ namespace }, 'watching Argo CD Applications for the rollout guard');
+  return watchApplications({
+    kubeConfig,
+    namespace,
+    log,
+    onEvent: (event) =>
+      void guard.handleEvent(event, log).catch((error: unknown) => {
+        log.error({ err: error, application: event.application }, 'rollout event failed');
+      }),
   });
 }
 

@@ -60,6 +60,10 @@ const ServerEnv = z.object({
     .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name such as aegis-verify.yml')
     .default(DEFAULT_VERIFY_WORKFLOW),
   AEGIS_CACHE_DIR: z.string().optional(),
+  AEGIS_ARGOCD_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected Argo CD's namespace, e.g. argocd")
+    .optional(),
   AEGIS_GIT_BASE_URL: z.string().optional(),
   GITHUB_API_URL: z.url({ error: 'expected a URL such as https://ghe.example.com/api/v3' }).optional(),
 });
@@ -91,6 +95,8 @@ export interface ServerConfig {
   routes: RoutesFile;
   /** Workflow file the app dispatches for `/aegis reverify`. */
   verifyWorkflow: string;
+  /** Argo CD's namespace: the rollout guard also watches its Applications through the API. */
+  argocdNamespace?: string;
   /** Where GitOps checkouts are cached (default: the OS temp folder). */
   cacheDir?: string;
   /** Base URL fix branches are pushed under (default https://github.com). */
@@ -159,6 +165,7 @@ export function loadServerConfig(
     routes: routes ?? parseRoutesFile('', 'AEGIS_ROUTES'),
     verifyWorkflow: data.AEGIS_VERIFY_WORKFLOW,
     ...(data.AEGIS_CACHE_DIR ? { cacheDir: data.AEGIS_CACHE_DIR } : {}),
+    ...(data.AEGIS_ARGOCD_NAMESPACE ? { argocdNamespace: data.AEGIS_ARGOCD_NAMESPACE } : {}),
     ...(data.AEGIS_GIT_BASE_URL ? { gitBaseUrl: data.AEGIS_GIT_BASE_URL } : {}),
     ...(data.GITHUB_API_URL ? { githubApiUrl: data.GITHUB_API_URL.replace(/\/+$/, '') } : {}),
   };

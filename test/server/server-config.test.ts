@@ -62,6 +62,7 @@ describe('loadServerConfig', () => {
       AEGIS_SILENCE_HOURS: '1.5',
       AEGIS_VERIFY_WORKFLOW: 'verify.yaml',
       AEGIS_CACHE_DIR: '/var/cache/aegis',
+      AEGIS_ARGOCD_NAMESPACE: 'argocd',
       AEGIS_GIT_BASE_URL: 'https://ghe.example.com',
       GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
     });
@@ -74,6 +75,7 @@ describe('loadServerConfig', () => {
       },
       verifyWorkflow: 'verify.yaml',
       cacheDir: '/var/cache/aegis',
+      argocdNamespace: 'argocd',
       gitBaseUrl: 'https://ghe.example.com',
       githubApiUrl: 'https://ghe.example.com/api/v3',
       argocdToken: 'argocd-token-0123456789',
@@ -119,6 +121,10 @@ describe('loadServerConfig', () => {
     [
       { AEGIS_VERIFY_WORKFLOW: 'verify' },
       'AEGIS_VERIFY_WORKFLOW: expected a workflow file name such as aegis-verify.yml',
+    ],
+    [
+      { AEGIS_ARGOCD_NAMESPACE: 'Argo CD' },
+      "AEGIS_ARGOCD_NAMESPACE: expected Argo CD's namespace, e.g. argocd",
     ],
     [{ AEGIS_SILENCE_HOURS: '-1' }, 'AEGIS_SILENCE_HOURS: expected a number of hours (0 or more)'],
     [{ GITHUB_API_URL: 'ghe' }, 'GITHUB_API_URL: expected a URL such as https://ghe.example.com/api/v3'],
