@@ -83,7 +83,12 @@ async function buildWorld(tmp: string, options: ServerWorldOptions): Promise<Ser
   await git.raw(['add', '-A']);
   await git.raw(['commit', '--quiet', '-m', 'GitOps repository']);
   await mkdir(path.dirname(bare), { recursive: true });
-  await git.raw(['clone', '--quiet', '--bare', source, bare]);
+  // The remote plays GitHub's side of the push: its objects packed, as a network clone or GitHub
+  // keeps them (a local clone would hardlink thousands of loose objects, which every receive's
+  // connectivity check then opens one by one), and no `gc --auto` inside the push (GitHub's
+  // housekeeping runs apart from it). Neither is AEGIS's latency.
+  await git.raw(['clone', '--quiet', '--bare', '--no-local', source, bare]);
+  await createGit(bare).raw(['config', 'receive.autogc', 'false']);
 
   const stride = Math.max(1, Math.floor(repo.targets.length / options.incidents));
   const incidents = Array.from({ length: options.incidents }, (_, i) => repo.targets[i * stride]).filter(

@@ -2,7 +2,8 @@
 // "roll back to the tag this workload ran before" when the cluster's ReplicaSet history is gone.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createGit } from '../git/create-git.js';
+import { catFileBatch } from '../git/cat-file.js';
+import { gitPlumbing } from '../git/create-git.js';
 import { formatImage, parseImage } from './image-ref.js';
 import { isPlainObject } from './js-path.js';
 import { isKustomizationFile } from './kustomization.js';
@@ -88,32 +89,49 @@ export async function previousImagesFromGit(
   sel: ImageSelector,
   opts: { maxCommits?: number } = {},
 ): Promise<string[]> {
-  const git = createGit(root, { timeoutMs: 30_000 });
-  try {
-    if ((await git.raw(['rev-parse', '--is-inside-work-tree'])).trim() !== 'true') return [];
-  } catch {
-    return [];
-  }
+  const history = await fileHistory(root, file, opts);
+  return earlierImages(history, sel);
+}
+
+/** The file's text now and at each of its last commits (newest first); empty outside git. */
+export interface FileHistory {
+  file: string;
+  current: string;
+  versions: string[];
+}
+
+/** Two git processes whatever the length of the history: the log, then one batch read. */
+export async function fileHistory(
+  root: string,
+  file: string,
+  opts: { maxCommits?: number } = {},
+): Promise<FileHistory> {
   const rel = file.split(path.sep).join('/');
+  const current = await readFile(path.join(root, file), 'utf8').catch(() => '');
   let log: string;
   try {
-    log = await git.raw(['log', `-n${opts.maxCommits ?? 50}`, '--format=%H', '--', rel]);
+    // Outside a git work tree this fails, and there is simply no history.
+    log = await gitPlumbing(root, ['log', `-n${opts.maxCommits ?? 50}`, '--format=%H', '--', rel], {
+      timeoutMs: 30_000,
+    });
   } catch {
-    return [];
+    return { file: rel, current, versions: [] };
   }
-  const current = new Set(
-    imagesInText(await readFile(path.join(root, file), 'utf8').catch(() => ''), rel, sel),
-  );
+  const commits = log.split('\n').filter(Boolean);
+  // `./` makes the path relative to `root`, which may be a subdirectory of the repository.
+  const texts = await catFileBatch(
+    root,
+    commits.map((commit) => `${commit}:./${rel}`),
+  ).catch((): (string | undefined)[] => []);
+  return { file: rel, current, versions: texts.filter((t): t is string => t !== undefined) };
+}
+
+/** Images the history set that the file no longer sets, newest first, without repeats. */
+export function earlierImages(history: FileHistory, sel: ImageSelector): string[] {
+  const current = new Set(imagesInText(history.current, history.file, sel));
   const out: string[] = [];
-  for (const commit of log.split('\n').filter(Boolean)) {
-    let text: string;
-    try {
-      // `./` makes the path relative to `root`, which may be a subdirectory of the repository.
-      text = await git.show([`${commit}:./${rel}`]);
-    } catch {
-      continue;
-    }
-    for (const image of imagesInText(text, rel, sel)) {
+  for (const text of history.versions) {
+    for (const image of imagesInText(text, history.file, sel)) {
       if (!current.has(image) && !out.includes(image)) out.push(image);
     }
   }

@@ -92,16 +92,21 @@ export async function proposeChanges(
   }
   if (fileEdits.length === 0)
     return { error: 'the repository already holds the requested values; nothing to change' };
-  const diff = await gitDiff(fileEdits);
+  // The diff, the repository prefix and the render check are independent processes: run together.
+  const [diff, prefix, check] = await Promise.all([
+    gitDiff(fileEdits),
+    prefixOf(index),
+    opts.render !== false
+      ? checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer())
+      : undefined,
+  ]);
   const notes = [...new Set(ctx.notes)];
-  const prefix = await prefixOf(index);
   if (prefix)
     notes.push(
       `the checkout is the folder ${prefix} of a git repository: apply the diff there with git apply --directory=${prefix}`,
     );
   let renderedDiff: string | undefined;
-  if (opts.render !== false) {
-    const check = await checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer());
+  if (check) {
     notes.push(...check.notes);
     if (check.error) return { error: `blast-radius check failed: ${check.error}` };
     renderedDiff = check.renderedDiff;

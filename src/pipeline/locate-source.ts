@@ -2,7 +2,7 @@
 // according to the git history of that file (the rollback fallback when ReplicaSets are gone).
 import { templateContainers } from '../analyzers/evidence-queries.js';
 import type { Evidence, Incident } from '../core/types.js';
-import { previousImagesFromGit } from '../gitops/git-history.js';
+import { earlierImages, fileHistory } from '../gitops/git-history.js';
 import { locateWorkload } from '../gitops/locate.js';
 import type { RepoIndex, WorkloadSource } from '../gitops/types.js';
 
@@ -20,9 +20,13 @@ export function locate(index: RepoIndex, incident: Incident, evidence: Evidence)
 /** Earlier images per container from the git history of the file that defines the workload. */
 export async function imagesFromGit(root: string, source: WorkloadSource, evidence: Evidence) {
   if (source.type === 'helm') return undefined;
+  const containers = templateContainers(evidence);
+  if (containers.length === 0) return undefined;
+  // The file's history is read once for all its containers.
+  const history = await fileHistory(root, source.doc.file);
   const out: Record<string, string[]> = {};
-  for (const container of templateContainers(evidence)) {
-    const images = await previousImagesFromGit(root, source.doc.file, {
+  for (const container of containers) {
+    const images = earlierImages(history, {
       container: container.name,
       kind: source.target.kind,
       name: source.doc.name ?? source.target.name,

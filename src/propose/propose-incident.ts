@@ -80,10 +80,18 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
       `base branch ${deps.baseBranch} not found ${forge ? `on ${forge.description}` : 'in the local repository'}`,
       'pass --base BRANCH',
     );
-  const existing = forge
-    ? await forge.fetchBranch(repo.top, branch)
-    : await resolveCommit(createGit(repo.top), `refs/heads/${branch}`);
-  const pr = forge ? await forge.findOpenPr(branch) : undefined;
+  // The fix's tree depends only on the base: built while the forge is asked about the branch.
+  const building = treeWithEdits(
+    repo,
+    base,
+    result.proposal.edits,
+    deps.baseIndex ? { baseIndex: deps.baseIndex } : {},
+  );
+  building.catch(() => {}); // awaited below; an early return must not leave it unhandled
+  const [existing, pr] = await Promise.all([
+    forge ? forge.fetchBranch(repo.top, branch) : resolveCommit(createGit(repo.top), `refs/heads/${branch}`),
+    forge ? forge.findOpenPr(branch) : undefined,
+  ]);
   if (pr?.labels.includes(LABELS.hold))
     return { outcome: 'skipped', ...drafted, pr, reason: `PR #${pr.number} is on hold (${LABELS.hold})` };
 
@@ -108,12 +116,7 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
     if (refusal) return { outcome: 'skipped', ...drafted, reason: refusal };
   }
 
-  const built = await treeWithEdits(
-    repo,
-    base,
-    result.proposal.edits,
-    deps.baseIndex ? { baseIndex: deps.baseIndex } : {},
-  );
+  const built = await building;
   if ('mismatch' in built)
     return { outcome: 'skipped', ...drafted, reason: `${built.mismatch}; update the checkout and run again` };
   const reuse =
