@@ -61,6 +61,7 @@ const healthy = (overrides: Partial<ContainerObservation> = {}): ContainerObserv
 
 interface Run extends ActionResult {
   stdout: string[];
+  progress: string[];
   outputs: Record<string, string>;
   summary: string;
   backend: ReturnType<typeof createFakeBackend>;
@@ -79,6 +80,7 @@ async function act(
   };
   const parsed = readInputs(env);
   const stdout: string[] = [];
+  const progress: string[] = [];
   const backend = createFakeBackend({
     control: { containers: [healthy()], endpoints: { web: appUrl } },
     candidate: { containers: [healthy()], endpoints: { web: appUrl } },
@@ -96,12 +98,13 @@ async function act(
       summaryFile: env.GITHUB_STEP_SUMMARY,
       write: (line) => stdout.push(line),
     },
-    progress: () => {},
+    progress: (line) => progress.push(line),
     sampleEveryMs: 200,
   });
   return {
     ...result,
     stdout,
+    progress,
     outputs: parseOutputs(await w.read(`${run}.output`)),
     summary: await w.read(`${run}.summary.md`),
     backend,
@@ -117,6 +120,7 @@ describe('runAction', () => {
     expect(result.verdict, JSON.stringify(w.state.checkRuns)).toBe('pass');
     expect(result.exitCode).toBe(0);
     // The head was fetched from origin (the workspace is a single-branch clone of main).
+    expect(result.progress).toContain(`fetching ${w.headSha.slice(0, 12)} from origin (not in the checkout)`);
     expect(result.backend.created.map((s) => [s.name, s.destroyed])).toEqual([
       ['aegis-c0ffee-control', true],
       ['aegis-c0ffee-candidate', true],

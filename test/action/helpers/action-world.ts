@@ -116,7 +116,8 @@ export async function createActionWorld(change: HeadChange = 'memory-limit'): Pr
   const headSha = await git(seed, 'rev-parse', 'HEAD');
   // Only the PR ref: a single-branch clone of main does not have the head.
   await git(seed, 'push', '-q', origin, `HEAD:refs/pull/${PR}/head`);
-  await git(dir, 'clone', '-q', '--single-branch', '--branch', 'main', origin, workspace);
+  // file:// rather than a path: a local clone would hardlink every object, the head's too.
+  await git(dir, 'clone', '-q', '--single-branch', '--branch', 'main', `file://${origin}`, workspace);
 
   const double = await startGitHubDouble({
     privateKey: testPrivateKey(),
