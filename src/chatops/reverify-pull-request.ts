@@ -21,7 +21,13 @@ export interface ReverifyResult {
   dispatch: DispatchOutcome;
 }
 
-const STALE_VERIFY_LABELS = [LABELS.verifyRunning, LABELS.verifyPassed, LABELS.verifyFailed];
+const STALE_VERIFY_LABELS = [
+  LABELS.verifyRunning,
+  LABELS.verifyPassed,
+  LABELS.verifyFailed,
+  LABELS.verifyInconclusive,
+  LABELS.verifyError,
+];
 
 export async function reverifyPullRequest(
   github: GitHubClient,

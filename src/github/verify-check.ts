@@ -7,6 +7,12 @@ export const VERIFY_CHECK_NAME = 'aegis/verify';
 /** requested_action identifier of the "Re-verify" button (GitHub: at most 20 characters). */
 export const REVERIFY_ACTION = 'reverify';
 export const DEFAULT_VERIFY_WORKFLOW = 'aegis-verify.yml';
+/** The check run's button; re-sent whenever the check is updated, so it survives. */
+export const REVERIFY_BUTTON = {
+  label: 'Re-verify',
+  description: 'Run shadow verification again',
+  identifier: REVERIFY_ACTION,
+};
 
 export interface VerifyTarget extends RepoRef {
   headSha: string;
@@ -25,9 +31,7 @@ export async function createVerifyCheck(github: GitHubClient, target: VerifyTarg
       title: 'Waiting for shadow verification',
       summary: `The verify workflow deploys the current and the proposed manifests of PR #${target.prNumber} side by side in a throwaway cluster, drives the same load at both and reports here.`,
     },
-    actions: [
-      { label: 'Re-verify', description: 'Run shadow verification again', identifier: REVERIFY_ACTION },
-    ],
+    actions: [REVERIFY_BUTTON],
   });
   return { id: data.id };
 }

@@ -11,6 +11,10 @@ export const LABELS = {
   verifyRunning: 'aegis/verify:running',
   verifyPassed: 'aegis/verify:passed',
   verifyFailed: 'aegis/verify:failed',
+  /** Set by the verify Action: nothing could be compared (never a pass). */
+  verifyInconclusive: 'aegis/verify:inconclusive',
+  /** Set by the verify Action: the sandbox failed, timed out or the Action crashed (never a pass). */
+  verifyError: 'aegis/verify:error',
   hold: 'aegis/hold',
   noFix: 'aegis/no-fix',
   verifiedInProd: 'aegis/verified-in-prod',

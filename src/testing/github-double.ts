@@ -15,6 +15,8 @@ export interface DoublePull {
   head: string;
   headSha: string;
   base: string;
+  /** GitHub's base.sha: the base branch's commit the PR was last compared with. */
+  baseSha?: string;
   state: 'open' | 'closed';
   merged: boolean;
   /** GitHub's merge_commit_sha: the merge (or squash) commit once merged. */
@@ -46,7 +48,19 @@ export interface DoubleCheckRun {
   headSha: string;
   status: string;
   externalId?: string;
+  /** The app whose token created it: only that app may modify it, as on GitHub. */
+  appId: number;
+  conclusion?: string;
+  title?: string;
+  summary?: string;
+  detailsUrl?: string;
+  /** requested_action buttons. */
+  actions?: { label: string; description: string; identifier: string }[];
 }
+
+/** The app the double's installation tokens belong to, and the one GitHub Actions' GITHUB_TOKEN does. */
+export const DOUBLE_APP_ID = 1;
+export const ACTIONS_APP_ID = 15368;
 
 export interface RepoState {
   pulls: DoublePull[];
@@ -65,6 +79,11 @@ export interface GitHubDoubleOptions {
   headSha?: (owner: string, repo: string, branch: string) => string;
   /** Installation tokens accepted without the app's JWT exchange (for tests of one module). */
   tokens?: string[];
+  /**
+   * Tokens of the GitHub Actions app (a workflow's GITHUB_TOKEN): accepted like `tokens`, but they
+   * cannot modify check runs the AEGIS app created (GitHub answers 403 "Invalid app_id").
+   */
+  actionsTokens?: string[];
   /**
    * Performs PUT /pulls/:n/merge on the git side (e.g. a merge commit in the bare repository) and
    * returns the merge commit's sha; without it merging answers 405.
@@ -102,12 +121,15 @@ interface Request {
   repo: RepoState;
   owner: string;
   name: string;
+  /** The app of the caller's token. */
+  appId: number;
 }
 
 export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<GitHubDouble> {
   const publicKey = createPublicKey(options.privateKey);
   const repos = new Map<string, RepoState>();
   const tokens = new Set<string>(options.tokens ?? []);
+  const actionsTokens = new Set<string>(options.actionsTokens ?? []);
   const requests: string[] = [];
   const failures: {
     route: RegExp;
@@ -153,7 +175,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       label: `${req.owner}:${p.head}`,
       repo: { full_name: `${req.owner}/${req.name}` },
     },
-    base: { ref: p.base, repo: { full_name: `${req.owner}/${req.name}` } },
+    base: { ref: p.base, sha: p.baseSha ?? null, repo: { full_name: `${req.owner}/${req.name}` } },
     user: { login: 'aegis[bot]', type: 'Bot' },
   });
   const issueJson = (req: Request, item: DoublePull | DoubleIssue) => {
@@ -169,6 +191,31 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       updated_at: item.createdAt,
       ...(pull ? { pull_request: { merged_at: item.merged ? (item.closedAt ?? now()) : null } } : {}),
     };
+  };
+  const checkRunJson = (run: DoubleCheckRun) => ({
+    id: run.id,
+    name: run.name,
+    head_sha: run.headSha,
+    status: run.status,
+    conclusion: run.conclusion ?? null,
+    external_id: run.externalId ?? null,
+    details_url: run.detailsUrl ?? null,
+    output: { title: run.title ?? null, summary: run.summary ?? null },
+    app: { id: run.appId },
+  });
+  const updateCheckRun = (run: DoubleCheckRun, body: Record<string, unknown>) => {
+    if (typeof body.status === 'string') run.status = body.status;
+    if (typeof body.conclusion === 'string')
+      Object.assign(run, { conclusion: body.conclusion, status: 'completed' });
+    const output = body.output as { title?: unknown; summary?: unknown } | undefined;
+    if (typeof output?.title === 'string') run.title = output.title;
+    if (typeof output?.summary === 'string') {
+      // GitHub refuses a summary over 65535 characters.
+      if (output.summary.length > 65_535) throw new DoubleError(422, 'output.summary is too long');
+      run.summary = output.summary;
+    }
+    if (typeof body.details_url === 'string') run.detailsUrl = body.details_url;
+    if (Array.isArray(body.actions)) run.actions = body.actions as DoubleCheckRun['actions'];
   };
   const find = (req: Request, n: number) =>
     req.repo.pulls.find((p) => p.number === n) ?? req.repo.issues.find((i) => i.number === n);
@@ -393,12 +440,39 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
           headSha: String(req.body.head_sha),
           status: String(req.body.status ?? 'queued'),
           ...(req.body.external_id ? { externalId: String(req.body.external_id) } : {}),
+          appId: req.appId,
         };
+        updateCheckRun(run, req.body);
         req.repo.checkRuns.push(run);
-        return {
-          status: 201,
-          body: { id: run.id, name: run.name, head_sha: run.headSha, status: run.status },
-        };
+        return { status: 201, body: checkRunJson(run) };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/,
+      (req) => {
+        const name = req.query.get('check_name');
+        const runs = req.repo.checkRuns
+          .filter((run) => run.headSha === req.params[2] && (!name || run.name === name))
+          .sort((a, b) => b.id - a.id);
+        return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkRunJson) } };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/,
+      (req) => {
+        const run = req.repo.checkRuns.find((r) => r.id === Number(req.params[2]));
+        if (!run) return { status: 404, body: { message: 'Not Found' } };
+        if (run.appId !== req.appId)
+          return {
+            status: 403,
+            body: {
+              message: `Invalid app_id \`${req.appId}\` - check run can only be modified by the GitHub App that created it.`,
+            },
+          };
+        updateCheckRun(run, req.body);
+        return { status: 200, body: checkRunJson(run) };
       },
     ],
     [
@@ -471,7 +545,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       }
 
       const given = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
-      if (!given || !tokens.has(given)) return send(401, { message: 'Bad credentials' });
+      const appId = !given
+        ? undefined
+        : tokens.has(given)
+          ? DOUBLE_APP_ID
+          : actionsTokens.has(given)
+            ? ACTIONS_APP_ID
+            : undefined;
+      if (appId === undefined) return send(401, { message: 'Bad credentials' });
       for (const [verb, pattern, handler] of routes) {
         const match = pattern.exec(url.pathname);
         if (verb !== method || !match) continue;
@@ -484,17 +565,23 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
           return send(400, { message: 'Problems parsing JSON' });
         }
         const [owner, name] = [match[1] ?? '', match[2] ?? ''];
-        const out = handler({
-          method,
-          path: url.pathname,
-          params: match.slice(1),
-          query: url.searchParams,
-          body,
-          repo: repoState(owner, name),
-          owner,
-          name,
-        });
-        return send(out.status, out.body);
+        try {
+          const out = handler({
+            method,
+            path: url.pathname,
+            params: match.slice(1),
+            query: url.searchParams,
+            body,
+            repo: repoState(owner, name),
+            owner,
+            name,
+            appId,
+          });
+          return send(out.status, out.body);
+        } catch (error: unknown) {
+          if (error instanceof DoubleError) return send(error.status, { message: error.message });
+          throw error;
+        }
       }
       send(404, { message: `Not Found (the GitHub double has no route for ${line})` });
     });
@@ -521,4 +608,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** A handler's refusal with GitHub's status and message. */
+class DoubleError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }

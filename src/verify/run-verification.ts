@@ -12,7 +12,7 @@ import { newRunId } from '../sandbox/labels.js';
 import type { Observation, Sandbox, SandboxBackend } from '../sandbox/sandbox.js';
 import { assembleReport } from './assemble-report.js';
 import { type PreparedPr, preparePr } from './prepare-pr.js';
-import { runScans, type ScannerDeps } from './run-scans.js';
+import { runScans, type ScanInput, type ScannerDeps } from './run-scans.js';
 import {
   describeStart,
   type Measured,
@@ -37,6 +37,8 @@ export interface RunVerificationInput {
   clock?: () => number;
   renderer?: Renderer;
   scanners?: ScannerDeps;
+  /** Scanners left out by the caller, each shown as skipped with this reason (never a pass). */
+  skipScanners?: ScanInput['skip'];
   /** Shared by both sandboxes (their `aegis.run` label); generated when absent. */
   runId?: string;
   /** Memory sampling period during the load. */
@@ -206,6 +208,7 @@ async function runSandboxes(
         ? 'no Service reaches the changed Deployments'
         : 'a side never became ready',
       ...(input.scanners ? { deps: input.scanners } : {}),
+      ...(input.skipScanners ? { skip: input.skipScanners } : {}),
     }),
   );
   return { control: sides[0], candidate: sides[1], scans, context };

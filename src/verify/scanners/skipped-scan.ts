@@ -2,11 +2,9 @@
 import type { ScannerName, ScanResult } from '../types.js';
 
 export function disabledScan(scanner: ScannerName): ScanResult {
-  return {
-    scanner,
-    status: 'skipped',
-    reason: `disabled by verification.scanners.${scanner}: false in .github/aegis.yml`,
-    targets: [],
-    newFindings: [],
-  };
+  return skippedScan(scanner, `disabled by verification.scanners.${scanner}: false in .github/aegis.yml`);
+}
+
+export function skippedScan(scanner: ScannerName, reason: string): ScanResult {
+  return { scanner, status: 'skipped', reason, targets: [], newFindings: [] };
 }

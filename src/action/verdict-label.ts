@@ -1,0 +1,32 @@
+// The PR's one `aegis/verify:*` label follows the verification: `running` while the Action works,
+// then the verdict's label (DESIGN.md §6 names passed/failed; inconclusive and error have their
+// own, never a passed one). Every other verify label the PR carries is removed.
+
+import type { IssueRef } from '../chatops/comments.js';
+import { addLabels, removeLabels } from '../chatops/labels.js';
+import type { GitHubClient } from '../github/client.js';
+import { LABELS } from '../propose/naming.js';
+import type { Verdict } from '../verify/types.js';
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  pass: LABELS.verifyPassed,
+  fail: LABELS.verifyFailed,
+  inconclusive: LABELS.verifyInconclusive,
+  error: LABELS.verifyError,
+};
+
+const VERIFY_LABEL_PREFIX = 'aegis/verify:';
+
+/** Sets `label` and removes the PR's other verify labels; returns the labels the PR now has. */
+export async function setVerifyLabel(
+  github: GitHubClient,
+  target: IssueRef,
+  label: string,
+  current: readonly string[],
+): Promise<string[]> {
+  // Added before the others go, so the PR is never without a verify label in between.
+  await addLabels(github, target, [label], current);
+  const stale = current.filter((l) => l.startsWith(VERIFY_LABEL_PREFIX) && l !== label);
+  await removeLabels(github, target, stale, current);
+  return [...current.filter((l) => !stale.includes(l) && l !== label), label];
+}
