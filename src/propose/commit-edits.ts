@@ -60,6 +60,17 @@ export async function treeWithEdits(
           () => git.raw(['read-tree', base]),
         )
       : git.raw(['read-tree', base]);
+    // The new blobs do not depend on the base: written while the base's entries are listed.
+    const writeBlobs = Promise.all(
+      edits.map(async (edit, i) => {
+        const file = path.join(tmp, `blob-${i}`);
+        await writeFile(file, edit.after);
+        return file;
+      }),
+    ).then(async (scratch) =>
+      (await git.raw(['hash-object', '-w', '--no-filters', ...scratch])).trim().split('\n'),
+    );
+    writeBlobs.catch(() => {}); // awaited below; must not go unhandled if listing the base fails
     const [listing] = await Promise.all([git.raw(['ls-tree', '-z', base, '--', ...files]), seeded]);
     const entries = new Map(
       listing
@@ -71,23 +82,23 @@ export async function treeWithEdits(
           return [name, { mode, type, blob }] as const;
         }),
     );
-    for (const [i, edit] of edits.entries()) {
-      const file = files[i] as string;
-      const entry = entries.get(file);
-      if (entry?.type !== 'blob' || !entry.mode || !entry.blob)
-        return { mismatch: `${file} does not exist on the base branch` };
-      // The blob id is the hash of the content: compared without reading the blob back.
-      if (entry.blob !== blobId(edit.before))
-        return { mismatch: `${file} on the base branch differs from the diagnosed checkout` };
+    const mismatch = edits
+      .map((edit, i) => {
+        const file = files[i] as string;
+        const entry = entries.get(file);
+        if (entry?.type !== 'blob' || !entry.mode || !entry.blob)
+          return `${file} does not exist on the base branch`;
+        // The blob id is the hash of the content: compared without reading the blob back.
+        return entry.blob === blobId(edit.before)
+          ? undefined
+          : `${file} on the base branch differs from the diagnosed checkout`;
+      })
+      .find(Boolean);
+    if (mismatch) {
+      await writeBlobs.catch(() => undefined); // settled before its scratch folder is removed
+      return { mismatch };
     }
-    const scratch = await Promise.all(
-      edits.map(async (edit, i) => {
-        const file = path.join(tmp, `blob-${i}`);
-        await writeFile(file, edit.after);
-        return file;
-      }),
-    );
-    const blobs = (await git.raw(['hash-object', '-w', '--no-filters', ...scratch])).trim().split('\n');
+    const blobs = await writeBlobs;
     await git.raw([
       'update-index',
       ...files.flatMap((file, i) => ['--cacheinfo', `${entries.get(file)?.mode},${blobs[i]},${file}`]),
