@@ -7,6 +7,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliEnv } from '../config/env.js';
+import { describeError } from '../core/errors.js';
 import { formatMemory } from '../core/quantity.js';
 import type { PullRequest } from '../forge/forge.js';
 import { execRenderer } from '../gitops/renderer.js';
@@ -77,7 +78,7 @@ export function createDemoRun(options: DemoOptions): DemoRun {
     cleaning ??= (async () => {
       await bot?.stop().catch(() => undefined);
       if (options.keep) return;
-      await removeLabelled(podman, `${SANDBOX_LABELS.run}=${runId}`);
+      if (sandboxes.length > 0) await removeLabelled(podman, `${SANDBOX_LABELS.run}=${runId}`);
       if (reposDir) await rm(reposDir, { recursive: true, force: true });
     })();
     return cleaning;
@@ -91,14 +92,25 @@ export function createDemoRun(options: DemoOptions): DemoRun {
       const repos = path.join(outDir, 'gitops');
       reposDir = repos;
       const result: DemoResult = { outDir, runId };
+      let failure: unknown;
       try {
         await steps(
           { ...options, podman, runId, outDir, reposDir: repos, sandboxes, onBot: (b) => (bot = b) },
           result,
         );
-      } finally {
-        await options.timeline.step('cleanup', () => finish(options, podman, runId, cleanup, repos));
+      } catch (error: unknown) {
+        failure = error;
       }
+      try {
+        await options.timeline.step('cleanup', () =>
+          finish(options, podman, runId, cleanup, repos, sandboxes.length > 0),
+        );
+      } catch (error: unknown) {
+        // The step's own error says more than a cleanup that failed after it.
+        if (failure === undefined) failure = error;
+        else options.progress(`cleanup failed too: ${describeError(error)}`);
+      }
+      if (failure !== undefined) throw failure;
       return result;
     },
   };
@@ -245,14 +257,19 @@ async function finish(
   runId: string,
   cleanup: () => Promise<void>,
   reposDir: string,
+  startedInPodman: boolean,
 ): Promise<void> {
   const t = options.timeline;
   await cleanup();
   const label = `${SANDBOX_LABELS.run}=${runId}`;
   if (options.keep) {
     t.say(
-      `kept (--keep): production and the repositories in ${reposDir}; remove them with \`aegis shadow delete --older-than 0s\` or \`podman pod rm -f $(podman pod ps -q --filter label=${label})\``,
+      `kept (--keep): production and the repositories in ${reposDir}; remove production with \`aegis shadow delete --name ${runId}\` (everything labelled ${label})`,
     );
+    return;
+  }
+  if (!startedInPodman) {
+    t.say('cleanup: nothing was started in podman; temporary repositories removed');
     return;
   }
   const left = await listLabelled(podman, label);
