@@ -9,6 +9,7 @@ import { parseQuantity } from '../../src/core/quantity.js';
 import { SANDBOX_LABELS } from '../../src/sandbox/labels.js';
 import { listLabelled, removeLabelled } from '../../src/sandbox/podman/remove-labelled.js';
 import type { VerificationReport } from '../../src/verify/types.js';
+import { PROJECT_ROOT } from '../helpers/paths.js';
 import { type CliRun, runCli } from '../helpers/run-cli.js';
 import { requirePodman, skipPodman, testPodman } from '../sandbox/helpers/podman-test-env.js';
 
@@ -132,6 +133,8 @@ describe.skipIf(skipPodman)('aegis demo (real podman)', () => {
     const left = await listLabelled(podman, `${SANDBOX_LABELS.run}=${runId}`);
     expect(left).toEqual({ pods: [], containers: [], networks: [], volumes: [] });
     expect(existsSync(path.join(out, 'gitops'))).toBe(false);
+    // conmon marks an OOM kill with an `oom` file in podman's working directory: never the checkout.
+    expect(existsSync(path.join(PROJECT_ROOT, 'oom'))).toBe(false);
     expect(existsSync(path.join(out, 'snapshot', 'nodes.json'))).toBe(true);
     // The alert token is 48 hex characters made for the run: it must appear nowhere.
     const texts = [run.stdout, run.stderr, ...files(out).map((file) => readFileSync(file, 'utf8'))];
