@@ -2,6 +2,7 @@
 // errors as one line with a non-zero exit code.
 import { Command, CommanderError } from 'commander';
 import { describeError, UserError } from '../core/errors.js';
+import { registerDemo } from './demo-command.js';
 import { registerDiagnose } from './diagnose-command.js';
 import { ExitStatus } from './exit-status.js';
 import { registerIncident } from './incident-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerVerify(program);
   registerShadow(program);
+  registerDemo(program);
   return program;
 }
 

@@ -29,6 +29,8 @@ const LocalItem = z.object({
   state: z.enum(['open', 'closed', 'merged']),
   branch: z.string().optional(),
   base: z.string().optional(),
+  /** Set by markMerged: the commit the PR was merged as. */
+  mergeCommit: z.string().optional(),
   comments: z.array(Comment),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -42,7 +44,15 @@ export interface LocalForgeOptions {
   clock?: () => Date;
 }
 
-export function createLocalForge(options: LocalForgeOptions): Forge {
+export interface LocalForge extends Forge {
+  /**
+   * Records that an open PR was merged (as `mergeCommit`, already on the remote's base branch): the
+   * local forge has no merge button, so whoever merged the branch says so here.
+   */
+  markMerged(number: number, mergeCommit: string): Promise<PullRequest>;
+}
+
+export function createLocalForge(options: LocalForgeOptions): LocalForge {
   const stateDir = path.resolve(options.stateDir);
   const now = () => (options.clock ?? (() => new Date()))().toISOString();
   // One writer at a time per forge: numbering reads the folder, then writes a new file.
@@ -196,6 +206,15 @@ export function createLocalForge(options: LocalForgeOptions): Forge {
       }),
     // The local forge has no reviews: people review its PRs as Markdown files.
     reviewCount: async () => 0,
+    markMerged: (number, mergeCommit) =>
+      serial(async () => {
+        const item = await get(number);
+        if (item.type !== 'pull')
+          throw new Error(`local forge: #${number} is an issue; only pull requests are merged`);
+        if (item.state === 'closed')
+          throw new Error(`local forge: pull request #${number} is closed; reopen it before merging`);
+        return toPr((await change(number, (current) => ({ ...current, state: 'merged', mergeCommit }))).item);
+      }),
     close: (number) =>
       serial(async () => {
         await change(number, (item) => ({ ...item, state: item.state === 'merged' ? 'merged' : 'closed' }));
@@ -237,7 +256,7 @@ function unique(values: string[]): string[] {
 function markdown(item: LocalItem): string {
   const head =
     item.type === 'pull'
-      ? `> pull request #${item.number} · ${item.state} · \`${item.branch}\` → \`${item.base}\``
+      ? `> pull request #${item.number} · ${item.state}${item.mergeCommit ? ` as \`${item.mergeCommit.slice(0, 12)}\`` : ''} · \`${item.branch}\` → \`${item.base}\``
       : `> issue #${item.number} · ${item.state}`;
   const lines = [
     `# ${item.title}`,

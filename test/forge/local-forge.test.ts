@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Forge } from '../../src/forge/forge.js';
-import { createLocalForge } from '../../src/forge/local-forge.js';
+import { createLocalForge, type LocalForge } from '../../src/forge/local-forge.js';
+import { derivePhase } from '../../src/propose/phase.js';
 
 let dir: string;
-let forge: Forge;
+let forge: LocalForge;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'aegis-local-forge-'));
   forge = createLocalForge({ stateDir: dir, clock: () => new Date('2025-03-03T09:00:00Z') });
@@ -86,6 +86,33 @@ describe('local forge', () => {
       ['issue', 2],
       ['pull', 1],
     ]);
+  });
+
+  it('marks a PR merged with its merge commit, which makes the incident phase merged', async () => {
+    const { number } = await forge.createPr(pr);
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+
+    const merged = await forge.markMerged(number, sha);
+
+    expect(merged).toMatchObject({ number, state: 'merged', branch: pr.branch });
+    const json = JSON.parse(readFileSync(merged.url.replace(/\.md$/, '.json'), 'utf8'));
+    expect(json).toMatchObject({ state: 'merged', mergeCommit: sha });
+    expect(readFileSync(merged.url, 'utf8')).toContain('> pull request #1 · merged as `0123456789ab`');
+    const [item] = await forge.listItems();
+    expect(item && derivePhase(item)).toBe('merged');
+    // Closing a merged PR keeps it merged.
+    await forge.close(number);
+    expect((await forge.listItems())[0]?.state).toBe('merged');
+  });
+
+  it('merges only open or merged pull requests, never issues or closed PRs', async () => {
+    const { number } = await forge.createPr(pr);
+    const { issue } = await forge.upsertIssue({ marker: 'm', title: 't', body: 'b', labels: ['aegis'] });
+    await forge.close(number);
+
+    await expect(forge.markMerged(number, 'a'.repeat(40))).rejects.toThrow(/#1 is closed/);
+    await expect(forge.markMerged(issue.number, 'a'.repeat(40))).rejects.toThrow(/is an issue/);
+    await expect(forge.markMerged(99, 'a'.repeat(40))).rejects.toThrow(/no pull request or issue #99/);
   });
 
   it('refuses to push without a remote', async () => {

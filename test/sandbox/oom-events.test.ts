@@ -1,7 +1,12 @@
 // The OOM count comes from podman's event log because podman 4.3 does not flag cgroup-v1 OOMs on
 // these hosts; these cases pin down what counts as a kernel OOM kill and what does not.
 import { describe, expect, it } from 'vitest';
-import { countOomKills, type PodmanEvent, parseEventLines } from '../../src/sandbox/podman/oom-events.js';
+import {
+  containerDeaths,
+  countOomKills,
+  type PodmanEvent,
+  parseEventLines,
+} from '../../src/sandbox/podman/oom-events.js';
 
 const ev = (Status: string, ContainerExitCode?: number, ID = 'c1'): PodmanEvent =>
   ContainerExitCode === undefined ? { ID, Status } : { ID, Status, ContainerExitCode };
@@ -40,6 +45,42 @@ describe('countOomKills', () => {
     const counts = countOomKills([ev('died', 137, 'a'), ev('died', 137, 'b'), ev('died', 137, 'a')], limited);
     expect(Object.fromEntries(counts)).toEqual({ a: 2, b: 1 });
   });
+});
+
+it('containerDeaths tells each life apart: when it started, when and how it ended', () => {
+  const at = (Status: string, Time: string, ContainerExitCode?: number): PodmanEvent => ({
+    ...ev(Status, ContainerExitCode),
+    Time,
+  });
+  const deaths = containerDeaths(
+    [
+      at('init', '2026-12-07T02:50:29.71Z'),
+      at('start', '2026-12-07T02:50:29.73Z'),
+      at('died', '2026-12-07T02:50:42.83Z', 137),
+      at('restart', '2026-12-07T02:50:42.84Z'),
+      at('start', '2026-12-07T02:50:42.98Z'),
+      at('stop', '2026-12-07T02:51:00.00Z'),
+      at('died', '2026-12-07T02:51:00.10Z', 137),
+    ],
+    limited,
+  );
+
+  expect(deaths).toEqual([
+    {
+      id: 'c1',
+      exitCode: 137,
+      startedAt: '2026-12-07T02:50:29.73Z',
+      time: '2026-12-07T02:50:42.83Z',
+      oom: true,
+    },
+    {
+      id: 'c1',
+      exitCode: 137,
+      startedAt: '2026-12-07T02:50:42.98Z',
+      time: '2026-12-07T02:51:00.10Z',
+      oom: false,
+    },
+  ]);
 });
 
 it('parseEventLines reads podman events --format json output and skips noise', () => {

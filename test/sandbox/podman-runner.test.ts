@@ -1,6 +1,6 @@
 // The runner is the only way to podman: it must hand podman our containers.conf unless the caller
 // chose one, and turn failures into one line naming the command and podman's reason.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ function fakePodman(): string {
       '  exit 125',
       'fi',
       'if [ "$1" = hang ]; then sleep 5; fi',
+      'if [ "$1" = pwd ]; then pwd; exit 0; fi',
       'echo "conf=$CONTAINERS_CONF"',
       'cat',
     ].join('\n'),
@@ -54,6 +55,11 @@ describe('createPodmanRunner', () => {
       binary,
     });
     expect(await run(['info'])).toBe('conf=/etc/mine.conf\n');
+  });
+
+  it('runs podman outside the caller’s folder (conmon drops an `oom` file in its working directory)', async () => {
+    expect(await createPodmanRunner({ env: {}, binary })(['pwd'])).toBe(`${realpathSync(tmpdir())}\n`);
+    expect(await createPodmanRunner({ env: {}, binary, cwd: dir })(['pwd'])).toBe(`${realpathSync(dir)}\n`);
   });
 
   it('names the command and podman’s first real line on failure', async () => {

@@ -13,23 +13,47 @@ export interface PodmanEvent {
 
 const SIGKILL_EXIT = 137;
 
-/** Container id → OOM kills seen in `events` (in log order). */
-export function countOomKills(
+/** One end of a container's life, as the event log tells it. */
+export interface ContainerDeath {
+  id: string;
+  exitCode?: number;
+  /** When it died (the `died` event's time). */
+  time?: string;
+  /** When that life began (its last `start`, `init` or `restart` event), when the log has it. */
+  startedAt?: string;
+  /** Killed by the kernel for its memory limit (see the header). */
+  oom: boolean;
+}
+
+interface Life {
+  oom: boolean;
+  askedToStop: boolean;
+  startedAt?: string;
+}
+
+/** Every `died` event of `events` (in log order), with whether it was an OOM kill. */
+export function containerDeaths(
   events: readonly PodmanEvent[],
   hasMemoryLimit: (containerId: string) => boolean,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  const sinceStart = new Map<string, { oom: boolean; askedToStop: boolean }>();
+): ContainerDeath[] {
+  const deaths: ContainerDeath[] = [];
+  const sinceStart = new Map<string, Life>();
+  const fresh = (startedAt?: string): Life => ({
+    oom: false,
+    askedToStop: false,
+    ...(startedAt ? { startedAt } : {}),
+  });
   for (const event of events) {
     const id = event.ID;
     if (!id) continue;
-    const state = sinceStart.get(id) ?? { oom: false, askedToStop: false };
+    const state = sinceStart.get(id) ?? fresh();
     sinceStart.set(id, state);
     switch (event.Status) {
       case 'init':
       case 'start':
       case 'restart':
-        sinceStart.set(id, { oom: false, askedToStop: false });
+        // `init` and `start` of one life follow each other: the last one is when it started.
+        sinceStart.set(id, fresh(event.Time ?? state.startedAt));
         break;
       case 'oom':
         state.oom = true;
@@ -42,11 +66,29 @@ export function countOomKills(
       case 'died': {
         const killedByKernel =
           event.ContainerExitCode === SIGKILL_EXIT && !state.askedToStop && hasMemoryLimit(id);
-        if (state.oom || killedByKernel) counts.set(id, (counts.get(id) ?? 0) + 1);
-        sinceStart.set(id, { oom: false, askedToStop: false });
+        deaths.push({
+          id,
+          ...(event.ContainerExitCode === undefined ? {} : { exitCode: event.ContainerExitCode }),
+          ...(event.Time ? { time: event.Time } : {}),
+          ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+          oom: state.oom || killedByKernel,
+        });
+        sinceStart.set(id, fresh());
         break;
       }
     }
+  }
+  return deaths;
+}
+
+/** Container id → OOM kills seen in `events` (in log order). */
+export function countOomKills(
+  events: readonly PodmanEvent[],
+  hasMemoryLimit: (containerId: string) => boolean,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const death of containerDeaths(events, hasMemoryLimit)) {
+    if (death.oom) counts.set(death.id, (counts.get(death.id) ?? 0) + 1);
   }
   return counts;
 }

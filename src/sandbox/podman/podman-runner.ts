@@ -2,6 +2,7 @@
 // a timeout per call, the repo's containers.conf unless the caller chose one, and errors that name
 // the command and podman's own first line of complaint.
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../core/errors.js';
 
@@ -23,6 +24,12 @@ export interface PodmanRunnerOptions {
   env: NodeJS.ProcessEnv;
   binary?: string;
   timeoutMs?: number;
+  /**
+   * Working directory of podman, and so of the conmon it starts. Default: the OS temp folder.
+   * conmon 2.1 (podman 4.3) writes an empty `oom` file into its working directory when the
+   * container it watches is OOM-killed; run from a checkout, that would litter the repository.
+   */
+  cwd?: string;
 }
 
 export class PodmanError extends Error {
@@ -49,6 +56,7 @@ export function firstMeaningfulLine(stderr: string): string | undefined {
 export function createPodmanRunner(options: PodmanRunnerOptions): PodmanRunner {
   const binary = options.binary ?? 'podman';
   const env = { ...options.env, CONTAINERS_CONF: options.env.CONTAINERS_CONF || DEFAULT_CONTAINERS_CONF };
+  const cwd = options.cwd ?? os.tmpdir();
   return (args, runOptions = {}) =>
     new Promise((resolve, reject) => {
       const command = `${binary} ${args.slice(0, 2).join(' ')}`;
@@ -56,7 +64,7 @@ export function createPodmanRunner(options: PodmanRunnerOptions): PodmanRunner {
       const child = execFile(
         binary,
         args,
-        { env, timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+        { env, cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
         (error, stdout, stderr) => {
           if (!error) return resolve(stdout);
           const code = (error as NodeJS.ErrnoException).code;
