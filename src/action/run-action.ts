@@ -1,8 +1,10 @@
 // One run of the verify Action (DESIGN.md §7): the PR's two commits in the workspace, the
 // `aegis/verify` check in progress, runVerification (which always removes its sandboxes), then the
-// verdict everywhere a person or a machine looks: the check run, the one report comment, the verify
+// verdict everywhere a person or a machine looks: the check run, the one report comment (with the
+// hidden result block the app completes its check from when this token may not), the verify
 // label, the JSON report, the step outputs and summary, and the exit code per `fail-on`. A crash
-// at any step still completes the check as a failure titled `error: <what broke>` and exits 1.
+// at any step still reports the verdict `error` (check failure titled `error: <what broke>`) and
+// exits 1.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { upsertComment } from '../chatops/comments.js';
@@ -21,6 +23,7 @@ import {
   renderCheckRunOutput,
   renderReportMarkdown,
 } from '../verify/report-markdown.js';
+import { renderResultBlock } from '../verify/result-block.js';
 import type { ScannerDeps } from '../verify/run-scans.js';
 import { runVerification } from '../verify/run-verification.js';
 import type { Verdict, VerificationReport } from '../verify/types.js';
@@ -32,6 +35,7 @@ import { annotate, appendSummary, type RunnerFiles, setOutput } from './runner-f
 import { setVerifyLabel, VERDICT_LABEL } from './verdict-label.js';
 import {
   CHECK_CONCLUSION,
+  type CheckOutcome,
   completeVerifyCheck,
   startVerifyCheck,
   type VerifyCheckRun,
@@ -65,6 +69,10 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
   const runUrl = runner.GITHUB_RUN_ID
     ? `${runner.GITHUB_SERVER_URL}/${runner.GITHUB_REPOSITORY}/actions/runs/${runner.GITHUB_RUN_ID}`
     : undefined;
+  const run: WorkflowRun = {
+    ...(runUrl ? { url: runUrl } : {}),
+    ...(Number(runner.GITHUB_RUN_ID) > 0 ? { id: Number(runner.GITHUB_RUN_ID) } : {}),
+  };
   let stage = 'finding the pull request';
   let pull: PullTarget | undefined;
   let check: VerifyCheckRun | undefined;
@@ -79,7 +87,7 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
     check = await startVerifyCheck(
       github,
       { owner, repo, headSha: pull.head.sha, prNumber: number, ...(runUrl ? { detailsUrl: runUrl } : {}) },
-      (message) => annotate(files, 'warning', message),
+      (message) => annotate(files, 'notice', message),
     );
     pull.labels = await setVerifyLabel(github, issueOf(pull), LABELS.verifyRunning, pull.labels);
 
@@ -116,7 +124,7 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
     progress(`verdict: ${report.verdict} (${report.reasons[0] ?? report.redGreen.statement})`);
 
     stage = 'reporting the verdict';
-    await publish(deps, pull, check, report, runUrl);
+    await publish(deps, pull, check, report, run);
     const failing = (inputs['fail-on'] as readonly Verdict[]).includes(report.verdict);
     const headline = `aegis/verify ${report.verdict}: ${report.reasons[0] ?? report.redGreen.statement}`;
     if (failing) annotate(files, 'error', redact(headline));
@@ -125,14 +133,43 @@ export async function runAction(deps: ActionDeps): Promise<ActionResult> {
   } catch (error: unknown) {
     const what = redact(`${stage} failed: ${describeError(error)}`);
     annotate(files, 'error', `aegis/verify error: ${what}`);
-    if (pull) await reportCrash(deps, pull, check, what, runUrl);
+    if (pull) await reportCrash(deps, pull, check, what, run);
     await setOutput(files, 'verdict', 'error').catch(() => undefined);
     return { exitCode: 1, ...(pull ? { verdict: 'error' as const } : {}) };
   }
 }
 
+/** This workflow run (absent outside a runner). */
+interface WorkflowRun {
+  id?: number;
+  url?: string;
+}
+
 function issueOf(pull: PullTarget) {
   return { owner: pull.owner, repo: pull.repo, number: pull.number };
+}
+
+/**
+ * The report comment: the Markdown report plus the hidden result block, which is how the verdict
+ * reaches the app when this token may not complete its check. The report is cut to leave room for
+ * the block within GitHub's comment limit.
+ */
+function reportComment(
+  markdown: (maxChars: number) => string,
+  pull: PullTarget,
+  verdict: Verdict,
+  outcome: CheckOutcome,
+  run: WorkflowRun,
+): string {
+  const block = renderResultBlock({
+    verdict,
+    headSha: pull.head.sha,
+    conclusion: outcome.conclusion,
+    title: outcome.title,
+    ...(run.id ? { runId: run.id } : {}),
+    ...(run.url ? { runUrl: run.url } : {}),
+  });
+  return `${markdown(CHECK_SUMMARY_LIMIT - block.length - 1)}\n${block}`;
 }
 
 async function publish(
@@ -140,7 +177,7 @@ async function publish(
   pull: PullTarget,
   check: VerifyCheckRun,
   report: VerificationReport,
-  runUrl: string | undefined,
+  run: WorkflowRun,
 ): Promise<void> {
   const { files } = deps;
   const reportPath = path.resolve(deps.workspace, deps.inputs['report-path']);
@@ -148,14 +185,20 @@ async function publish(
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   await setOutput(files, 'verdict', report.verdict);
   await setOutput(files, 'report-path', reportPath);
-  const markdown = renderReportMarkdown(report, runUrl ? { runUrl } : {});
+  const runUrl = run.url ? { runUrl: run.url } : {};
+  const markdown = renderReportMarkdown(report, runUrl);
   await appendSummary(files, markdown);
-  await completeVerifyCheck(deps.github, check, {
-    conclusion: CHECK_CONCLUSION[report.verdict],
-    ...renderCheckRunOutput(report, runUrl),
-  });
-  const comment = await upsertComment(deps.github, issueOf(pull), REPORT_MARKER_NAME, markdown);
-  deps.progress(`report comment ${comment}`);
+  const outcome = { conclusion: CHECK_CONCLUSION[report.verdict], ...renderCheckRunOutput(report, run.url) };
+  const completed = await completeVerifyCheck(deps.github, check, outcome);
+  const body = reportComment(
+    (maxChars) => renderReportMarkdown(report, { ...runUrl, maxChars }),
+    pull,
+    report.verdict,
+    outcome,
+    run,
+  );
+  const comment = await upsertComment(deps.github, issueOf(pull), REPORT_MARKER_NAME, body);
+  deps.progress(`report comment ${comment}; check run ${completed}`);
   await setVerifyLabel(deps.github, issueOf(pull), VERDICT_LABEL[report.verdict], pull.labels);
 }
 
@@ -165,11 +208,16 @@ async function reportCrash(
   pull: PullTarget,
   started: VerifyCheckRun | undefined,
   what: string,
-  runUrl: string | undefined,
+  run: WorkflowRun,
 ): Promise<void> {
   const { github, files } = deps;
-  const link = runUrl ? `\n\nSee the [workflow run](${runUrl}) for the log.` : '';
+  const link = run.url ? `\n\nSee the [workflow run](${run.url}) for the log.` : '';
   const summary = `${REPORT_MARKER}\n## 🛑 Shadow verification could not run\n\n**The Action stopped: ${what}**\n\nNothing was verified: this is not a pass.${link}`;
+  const outcome: CheckOutcome = {
+    conclusion: CHECK_CONCLUSION.error,
+    title: `error: ${what}`.slice(0, 200),
+    summary: summary.slice(0, CHECK_SUMMARY_LIMIT),
+  };
   const attempts: [string, () => Promise<unknown>][] = [
     [
       'complete the check run',
@@ -179,16 +227,21 @@ async function reportCrash(
           (await startVerifyCheck(
             github,
             { owner: pull.owner, repo: pull.repo, headSha: pull.head.sha, prNumber: pull.number },
-            (message) => annotate(files, 'warning', message),
+            (message) => annotate(files, 'notice', message),
           ));
-        await completeVerifyCheck(github, check, {
-          conclusion: CHECK_CONCLUSION.error,
-          title: `error: ${what}`.slice(0, 200),
-          summary: summary.slice(0, CHECK_SUMMARY_LIMIT),
-        });
+        await completeVerifyCheck(github, check, outcome);
       },
     ],
-    ['update the report comment', () => upsertComment(github, issueOf(pull), REPORT_MARKER_NAME, summary)],
+    [
+      'update the report comment',
+      () =>
+        upsertComment(
+          github,
+          issueOf(pull),
+          REPORT_MARKER_NAME,
+          reportComment((maxChars) => summary.slice(0, maxChars), pull, 'error', outcome, run),
+        ),
+    ],
     ['set the verify label', () => setVerifyLabel(github, issueOf(pull), VERDICT_LABEL.error, pull.labels)],
   ];
   for (const [action, attempt] of attempts) {

@@ -1,29 +1,20 @@
 // The Action's side of the `aegis/verify` check run (DESIGN.md §6): the app queued it on the PR's
-// head commit; the Action sets it in progress and completes it. GitHub lets only the app that
-// created a check run modify it, so with the workflow's own GITHUB_TOKEN (the GitHub Actions app)
-// the app's check cannot be touched: the Action then reports on a check of its own with the same
-// name and warns how to complete the app's one (pass the AEGIS app's installation token).
+// head commit; the Action sets it in progress and completes it when its token may. GitHub lets
+// only the app that created a check run modify it, so with the workflow's own GITHUB_TOKEN (the
+// GitHub Actions app) the app's check cannot be touched. The Action then leaves it to the app,
+// which completes it from the result block in the report comment when the workflow run ends
+// (src/chatops/on-workflow-run.ts); a second check of the same name would only confuse the PR.
 import { type GitHubClient, httpStatus, type RepoRef } from '../github/client.js';
-import { REVERIFY_BUTTON, VERIFY_CHECK_NAME } from '../github/verify-check.js';
-import type { Verdict } from '../verify/types.js';
+import { type CheckConclusion, REVERIFY_BUTTON, VERIFY_CHECK_NAME } from '../github/verify-check.js';
 
-/**
- * Never a pass unless the verdict is: `inconclusive` is `action_required` (a person must judge the
- * change), not `neutral`, because branch protection counts a neutral required check as passing.
- * `error` (sandbox broke, timed out, the Action crashed) is a `failure` with an `error:` title.
- */
-export const CHECK_CONCLUSION = {
-  pass: 'success',
-  fail: 'failure',
-  inconclusive: 'action_required',
-  error: 'failure',
-} as const satisfies Record<Verdict, string>;
-export type CheckConclusion = (typeof CHECK_CONCLUSION)[Verdict];
+export { CHECK_CONCLUSION, type CheckConclusion } from '../github/verify-check.js';
 
 export interface VerifyCheckRun extends RepoRef {
   id: number;
   /** The app's check (its Re-verify button reaches the app) rather than one the Action created. */
   appCreated: boolean;
+  /** False when this token may not modify it: the app completes it from the report comment. */
+  writable: boolean;
 }
 
 export interface CheckStart extends RepoRef {
@@ -36,7 +27,7 @@ export interface CheckStart extends RepoRef {
 export async function startVerifyCheck(
   github: GitHubClient,
   target: CheckStart,
-  warn: (message: string) => void,
+  notice: (message: string) => void,
 ): Promise<VerifyCheckRun> {
   const repo = { owner: target.owner, repo: target.repo };
   const runs = await github.paginate(github.rest.checks.listForRef, {
@@ -56,14 +47,17 @@ export async function startVerifyCheck(
         started_at: new Date().toISOString(),
         ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
       });
-      return { ...repo, id: queued.id, appCreated: true };
+      return { ...repo, id: queued.id, appCreated: true, writable: true };
     } catch (error: unknown) {
       if (httpStatus(error) !== 403) throw error;
-      warn(
-        `the queued ${VERIFY_CHECK_NAME} check run ${queued.id} belongs to another GitHub App and this token cannot complete it; reporting on a check run of this workflow instead. Pass the AEGIS app's installation token as github-token (e.g. actions/create-github-app-token) to complete the app's check`,
+      // Expected with the default GITHUB_TOKEN, hence a notice and not a warning.
+      notice(
+        `the ${VERIFY_CHECK_NAME} check run ${queued.id} belongs to the AEGIS app, which completes it from the report comment when this workflow run ends (this token may not modify it)`,
       );
+      return { ...repo, id: queued.id, appCreated: true, writable: false };
     }
   }
+  // No check queued (a workflow run the app did not ask for): the Action reports on its own.
   const { data } = await github.rest.checks.create({
     ...repo,
     name: VERIFY_CHECK_NAME,
@@ -77,7 +71,7 @@ export async function startVerifyCheck(
       summary: `Control (base) and candidate (head) of PR #${target.prNumber} are being deployed side by side.`,
     },
   });
-  return { ...repo, id: data.id, appCreated: false };
+  return { ...repo, id: data.id, appCreated: false, writable: true };
 }
 
 export interface CheckOutcome {
@@ -86,11 +80,13 @@ export interface CheckOutcome {
   summary: string;
 }
 
+/** Completes the check, or leaves it to the app when this token may not (see startVerifyCheck). */
 export async function completeVerifyCheck(
   github: GitHubClient,
   check: VerifyCheckRun,
   outcome: CheckOutcome,
-): Promise<void> {
+): Promise<'completed' | 'left to the app'> {
+  if (!check.writable) return 'left to the app';
   await github.rest.checks.update({
     owner: check.owner,
     repo: check.repo,
@@ -102,4 +98,5 @@ export async function completeVerifyCheck(
     // Re-sent so the button survives the update; it reaches only the app that created the check.
     ...(check.appCreated ? { actions: [REVERIFY_BUTTON] } : {}),
   });
+  return 'completed';
 }

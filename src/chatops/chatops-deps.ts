@@ -5,6 +5,8 @@ import type { Metrics } from '../server/metrics.js';
 import type { ReviseFn } from './revise-fn.js';
 
 export interface ChatOpsOptions {
+  /** The GitHub App's id: tells its own check runs from other apps' (workflow_run handling). */
+  appId?: number;
   /** Default: the server's own metrics. */
   metrics?: Metrics;
   /** File name of the verify workflow under .github/workflows/ (default aegis-verify.yml). */
@@ -16,6 +18,7 @@ export interface ChatOpsOptions {
 }
 
 export interface ChatOpsDeps {
+  appId?: number;
   metrics: Metrics;
   verifyWorkflow: string;
   revise?: ReviseFn;
@@ -24,6 +27,7 @@ export interface ChatOpsDeps {
 
 export function resolveChatOpsDeps(options: ChatOpsOptions, serverMetrics: Metrics): ChatOpsDeps {
   return {
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
     metrics: options.metrics ?? serverMetrics,
     verifyWorkflow: options.verifyWorkflow ?? DEFAULT_VERIFY_WORKFLOW,
     ...(options.revise ? { revise: options.revise } : {}),

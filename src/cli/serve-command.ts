@@ -73,7 +73,7 @@ export function registerServe(program: Command): void {
         '  AEGIS_SILENCE_HOURS      hours a fix PR closed unmerged silences its incident (default 24)',
         '  AEGIS_QUEUE_CONCURRENCY, AEGIS_QUEUE_MAX_DEPTH   incident queue bounds (default 4, 100)',
         '  AEGIS_ROUTES             routes file: which GitOps repository fixes which alerts (see README)',
-        '  AEGIS_VERIFY_WORKFLOW    workflow dispatched by /aegis reverify (default aegis-verify.yml)',
+        '  AEGIS_VERIFY_WORKFLOW    verify workflow: dispatched by /aegis reverify, its runs complete aegis/verify (default aegis-verify.yml)',
         '  AEGIS_CACHE_DIR          where GitOps checkouts are cached (default: the temp folder)',
         '  GITHUB_API_URL, AEGIS_GIT_BASE_URL   GitHub Enterprise API and git URLs',
         '',

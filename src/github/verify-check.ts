@@ -1,6 +1,7 @@
 // The `aegis/verify` check run (DESIGN.md §6): the app creates it queued on the PR's head commit,
 // because GitHub sends "Re-run" and requested-action events only to the app that created a check;
 // the verify workflow, dispatched on the PR branch, completes it.
+import type { Verdict } from '../verify/types.js';
 import { type GitHubClient, httpStatus, type RepoRef } from './client.js';
 
 export const VERIFY_CHECK_NAME = 'aegis/verify';
@@ -13,6 +14,20 @@ export const REVERIFY_BUTTON = {
   description: 'Run shadow verification again',
   identifier: REVERIFY_ACTION,
 };
+
+/**
+ * Never a pass unless the verdict is: `inconclusive` is `action_required` (a person must judge the
+ * change), not `neutral`, because branch protection counts a neutral required check as passing.
+ * `error` (sandbox broke, timed out, the Action crashed) is a `failure` with an `error:` title.
+ * Shared by the Action (completing the check itself) and the app (completing it from the report).
+ */
+export const CHECK_CONCLUSION = {
+  pass: 'success',
+  fail: 'failure',
+  inconclusive: 'action_required',
+  error: 'failure',
+} as const satisfies Record<Verdict, string>;
+export type CheckConclusion = (typeof CHECK_CONCLUSION)[Verdict];
 
 export interface VerifyTarget extends RepoRef {
   headSha: string;

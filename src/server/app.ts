@@ -31,7 +31,14 @@ export function createAegisApp(deps: AppDeps): ApplicationFunction {
     if (deps.webhooks !== false)
       registerWebhookHandlers(
         app,
-        resolveChatOpsDeps({ ...(guard ? { guard } : {}), ...deps.chatops }, deps.metrics),
+        resolveChatOpsDeps(
+          {
+            ...(guard ? { guard } : {}),
+            ...(deps.config.appId !== undefined ? { appId: deps.config.appId } : {}),
+            ...deps.chatops,
+          },
+          deps.metrics,
+        ),
       );
     addHandler(
       createHttpHandler({

@@ -1,11 +1,13 @@
 // GitHub webhook events the app subscribes to (app.yml lists the same): every delivery is logged,
-// then ChatOps commands, verify re-runs and the PR lifecycle go to their handlers in src/chatops/.
+// then ChatOps commands, verify re-runs, finished verify workflow runs and the PR lifecycle go to
+// their handlers in src/chatops/.
 // This file only adapts Probot's context to them.
 import type { Context, Probot } from 'probot';
 import type { ChatOpsDeps } from '../chatops/chatops-deps.js';
 import { handleIssueComment } from '../chatops/on-issue-comment.js';
 import { handlePullRequestClosed } from '../chatops/on-pull-request-closed.js';
 import { handleVerifyRerequest, isVerifyRerequest, type LinkedPull } from '../chatops/on-verify-rerequest.js';
+import { handleVerifyWorkflowRun } from '../chatops/on-workflow-run.js';
 
 export const WEBHOOK_EVENTS: (
   | 'issue_comment'
@@ -48,6 +50,13 @@ export function registerWebhookHandlers(app: Probot, deps: ChatOpsDeps): void {
 
   app.on('check_suite.rerequested', (context) =>
     rerequest(context, context.payload.check_suite.pull_requests, deps),
+  );
+
+  app.on('workflow_run.completed', (context) =>
+    handleVerifyWorkflowRun(
+      { github: context.octokit, log: context.log, repo: context.repo(), run: context.payload.workflow_run },
+      deps,
+    ),
   );
 
   app.on('pull_request.closed', (context) =>

@@ -40,6 +40,8 @@ export interface DoubleComment {
   id: number;
   issue: number;
   body: string;
+  /** The app whose token wrote it (default the AEGIS app): its bot is the author, as on GitHub. */
+  appId?: number;
 }
 
 export interface DoubleCheckRun {
@@ -62,12 +64,21 @@ export interface DoubleCheckRun {
 export const DOUBLE_APP_ID = 1;
 export const ACTIONS_APP_ID = 15368;
 
+/** A workflow run, as a test puts it there (the double runs no workflows). */
+export interface DoubleWorkflowRun {
+  id: number;
+  workflowId: number;
+  headSha: string;
+  status: string;
+}
+
 export interface RepoState {
   pulls: DoublePull[];
   issues: DoubleIssue[];
   comments: DoubleComment[];
   checkRuns: DoubleCheckRun[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
+  workflowRuns: DoubleWorkflowRun[];
 }
 
 export interface GitHubDoubleOptions {
@@ -145,7 +156,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     const key = `${owner}/${name}`.toLowerCase();
     let state = repos.get(key);
     if (!state) {
-      state = { pulls: [], issues: [], comments: [], checkRuns: [], dispatches: [] };
+      state = { pulls: [], issues: [], comments: [], checkRuns: [], dispatches: [], workflowRuns: [] };
       repos.set(key, state);
     }
     return state;
@@ -192,6 +203,21 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       ...(pull ? { pull_request: { merged_at: item.merged ? (item.closedAt ?? now()) : null } } : {}),
     };
   };
+  /** The bot a GitHub App's token writes as: the workflow's GITHUB_TOKEN is github-actions[bot]. */
+  const appBot = (appId: number) => ({
+    login: appId === ACTIONS_APP_ID ? 'github-actions[bot]' : 'aegis[bot]',
+    type: 'Bot',
+  });
+  const appSlug = (appId: number) => (appId === ACTIONS_APP_ID ? 'github-actions' : 'aegis');
+  const commentJson = (c: DoubleComment) => {
+    const appId = c.appId ?? DOUBLE_APP_ID;
+    return {
+      id: c.id,
+      body: c.body,
+      user: appBot(appId),
+      performed_via_github_app: { id: appId, slug: appSlug(appId) },
+    };
+  };
   const checkRunJson = (run: DoubleCheckRun) => ({
     id: run.id,
     name: run.name,
@@ -201,7 +227,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     external_id: run.externalId ?? null,
     details_url: run.detailsUrl ?? null,
     output: { title: run.title ?? null, summary: run.summary ?? null },
-    app: { id: run.appId },
+    app: { id: run.appId, slug: appSlug(run.appId) },
   });
   const updateCheckRun = (run: DoubleCheckRun, body: Record<string, unknown>) => {
     if (typeof body.status === 'string') run.status = body.status;
@@ -406,18 +432,21 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
       (req) => ({
         status: 200,
-        body: req.repo.comments
-          .filter((c) => c.issue === Number(req.params[2]))
-          .map((c) => ({ id: c.id, body: c.body, user: { login: 'aegis[bot]', type: 'Bot' } })),
+        body: req.repo.comments.filter((c) => c.issue === Number(req.params[2])).map(commentJson),
       }),
     ],
     [
       'POST',
       /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
       (req) => {
-        const comment = { id: nextId++, issue: Number(req.params[2]), body: String(req.body.body) };
+        const comment = {
+          id: nextId++,
+          issue: Number(req.params[2]),
+          body: String(req.body.body),
+          appId: req.appId,
+        };
         req.repo.comments.push(comment);
-        return { status: 201, body: { id: comment.id, body: comment.body } };
+        return { status: 201, body: commentJson(comment) };
       },
     ],
     [
@@ -427,7 +456,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
         const comment = req.repo.comments.find((c) => c.id === Number(req.params[2]));
         if (!comment) return { status: 404, body: { message: 'Not Found' } };
         comment.body = String(req.body.body);
-        return { status: 200, body: { id: comment.id, body: comment.body } };
+        return { status: 200, body: commentJson(comment) };
       },
     ],
     [
@@ -485,6 +514,23 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
           inputs: (req.body.inputs as Record<string, string> | undefined) ?? {},
         });
         return { status: 204 };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/(\d+)\/runs$/,
+      (req) => {
+        const headSha = req.query.get('head_sha');
+        const runs = req.repo.workflowRuns.filter(
+          (r) => r.workflowId === Number(req.params[2]) && (!headSha || r.headSha === headSha),
+        );
+        return {
+          status: 200,
+          body: {
+            total_count: runs.length,
+            workflow_runs: runs.map((r) => ({ id: r.id, head_sha: r.headSha, status: r.status })),
+          },
+        };
       },
     ],
   ];

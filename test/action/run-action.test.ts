@@ -14,7 +14,9 @@ import { type ActionResult, runAction } from '../../src/action/run-action.js';
 import { REVERIFY_ACTION, VERIFY_CHECK_NAME } from '../../src/github/verify-check.js';
 import { createFakeBackend, type FakeSandboxScript } from '../../src/sandbox/fake-sandbox.js';
 import type { ContainerObservation } from '../../src/sandbox/sandbox.js';
+import { DOUBLE_APP_ID } from '../../src/testing/github-double.js';
 import { REPORT_MARKER } from '../../src/verify/report-markdown.js';
+import { parseResultBlocks } from '../../src/verify/result-block.js';
 import { VerificationReport } from '../../src/verify/types.js';
 import { sharedDir } from '../helpers/paths.js';
 import {
@@ -23,8 +25,10 @@ import {
   actionEnv,
   createActionWorld,
   type HeadChange,
+  OWNER,
   PR,
   parseOutputs,
+  REPO,
   WORKFLOW_TOKEN,
 } from './helpers/action-world.js';
 
@@ -141,6 +145,15 @@ describe('runAction', () => {
     expect(check.summary).toContain('Shadow verification passed');
     expect(w.state.comments).toHaveLength(1);
     expect(w.state.comments[0]!.body).toContain(REPORT_MARKER);
+    // Also when the Action completed the check itself (the app then finds nothing left to do).
+    expect(parseResultBlocks(w.state.comments[0]!.body)).toEqual([
+      expect.objectContaining({
+        verdict: 'pass',
+        headSha: w.headSha,
+        conclusion: 'success',
+        title: check.title,
+      }),
+    ]);
     expect(w.state.pulls[0]!.labels).toEqual(['aegis', 'aegis/oom-killed', 'aegis/verify:passed']);
 
     expect(result.outputs.verdict).toBe('pass');
@@ -222,24 +235,65 @@ describe('runAction', () => {
     expect(w.state.pulls[0]!.labels).toContain('aegis/verify:error');
   });
 
-  it('with the workflow’s GITHUB_TOKEN the app’s check cannot be touched: its own check, and a warning', async () => {
+  it('with the workflow’s GITHUB_TOKEN: no second check; the verdict goes to the app in the comment', async () => {
     const w = await world('readme');
     const appCheck = await w.queueAppCheck();
     const result = await act(w, { 'github-token': WORKFLOW_TOKEN });
     expect(result.verdict).toBe('inconclusive');
+    // Untouched (GitHub refuses this token), and no `aegis/verify` of the Actions app beside it.
     expect(w.state.checkRuns).toEqual([
-      expect.objectContaining({ id: appCheck, status: 'queued' }),
-      expect.objectContaining({
-        name: VERIFY_CHECK_NAME,
-        headSha: w.headSha,
-        conclusion: 'action_required',
-        appId: 15368,
-      }),
+      expect.objectContaining({ id: appCheck, status: 'queued', appId: DOUBLE_APP_ID }),
     ]);
-    expect(w.state.checkRuns[1]!.actions).toBeUndefined();
-    expect(result.stdout.join('\n')).toMatch(
-      /::warning::.*belongs to another GitHub App.*installation token/,
+    expect(w.double.requests.filter((r) => r.startsWith('POST') && r.endsWith('/check-runs'))).toEqual([
+      `POST /repos/${OWNER}/${REPO}/check-runs`, // the app's own queueAppCheck
+    ]);
+    expect(w.state.comments).toHaveLength(1);
+    const [block] = parseResultBlocks(w.state.comments[0]!.body);
+    expect(block).toEqual({
+      verdict: 'inconclusive',
+      headSha: w.headSha,
+      conclusion: 'action_required',
+      title: expect.stringMatching(/^inconclusive: not verified: the diff changes no deployable/),
+      runId: 4242,
+      runUrl: 'https://github.com/acme/gitops/actions/runs/4242',
+    });
+    expect(w.state.pulls[0]!.labels).toContain('aegis/verify:inconclusive');
+    const annotations = result.stdout.join('\n');
+    expect(annotations).toMatch(/::notice::.*check run \d+ belongs to the AEGIS app, which completes it/);
+    expect(annotations).not.toMatch(/::warning::.*belongs to/);
+    expect(annotations).not.toContain(WORKFLOW_TOKEN);
+  });
+
+  it('a crash with the workflow’s GITHUB_TOKEN: the comment says so and carries the verdict error', async () => {
+    const w = await world();
+    const appCheck = await w.queueAppCheck();
+    // GitHub fails the first label write: the Action stops right after finding the check.
+    w.double.failNext(
+      new RegExp(`^POST /repos/${OWNER}/${REPO}/issues/${PR}/labels$`),
+      502,
+      1,
+      'Bad Gateway',
     );
+    const result = await act(w, { 'github-token': WORKFLOW_TOKEN });
+    expect(result.verdict).toBe('error');
+    expect(result.exitCode).toBe(1);
+    expect(w.state.checkRuns).toEqual([expect.objectContaining({ id: appCheck, status: 'queued' })]);
+    expect(w.state.comments).toHaveLength(1);
+    const body = w.state.comments[0]!.body;
+    expect(body).toContain('Shadow verification could not run');
+    expect(body).toContain('starting the aegis/verify check run failed');
+    expect(parseResultBlocks(body)).toEqual([
+      {
+        verdict: 'error',
+        headSha: w.headSha,
+        conclusion: 'failure',
+        title: expect.stringMatching(/^error: starting the aegis\/verify check run failed: .*Bad Gateway/),
+        runId: 4242,
+        runUrl: 'https://github.com/acme/gitops/actions/runs/4242',
+      },
+    ]);
+    expect(w.state.pulls[0]!.labels).toContain('aegis/verify:error');
+    expect(result.stdout.filter((line) => line.startsWith('::warning::'))).toEqual([]);
   });
 
   it('no check queued: the Action creates it; the PR from the pull_request event payload', async () => {

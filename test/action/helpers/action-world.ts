@@ -20,7 +20,7 @@ export const PR = 7;
 /** The AEGIS app's installation token and the workflow's GITHUB_TOKEN (the Actions app). */
 export const APP_TOKEN = 'ghs_aegisapptoken000000000000000000000';
 export const WORKFLOW_TOKEN = 'ghs_workflowtoken00000000000000000000';
-const BRANCH = 'aegis/demo/web/oom-killed-1a2b3c4d';
+export const BRANCH = 'aegis/demo/web/oom-killed-1a2b3c4d';
 
 export async function git(dir: string, ...args: string[]): Promise<string> {
   const { stdout } = await run(

@@ -1,0 +1,44 @@
+// The verdict a verify workflow run left in the PR's one report comment: the hidden result block
+// (src/verify/result-block.ts) of a comment by a trusted author (report-author.ts), written by
+// this very run about this very commit. An older run's or an older commit's block is no verdict
+// for the check being completed, however well-formed.
+
+import { hasMarker } from '../forge/forge.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { REPORT_MARKER_NAME } from '../verify/report-markdown.js';
+import { parseResultBlocks, type VerifyResult } from '../verify/result-block.js';
+import { isTrustedReportAuthor, type ThisApp } from './report-author.js';
+
+export interface FoundResult {
+  result: VerifyResult;
+  /** The report comment's body: the check summary. */
+  body: string;
+  pull: number;
+}
+
+export async function findVerifyResult(
+  github: GitHubClient,
+  repo: RepoRef,
+  pulls: readonly number[],
+  run: { id: number; head_sha: string },
+  app: ThisApp,
+): Promise<FoundResult | undefined> {
+  let found: FoundResult | undefined;
+  for (const pull of pulls) {
+    const comments = await github.paginate(github.rest.issues.listComments, {
+      ...repo,
+      issue_number: pull,
+      per_page: 100,
+    });
+    // Oldest first, so the last match wins.
+    for (const comment of comments) {
+      if (!comment.body || !hasMarker(comment.body, REPORT_MARKER_NAME)) continue;
+      if (!isTrustedReportAuthor(comment, app)) continue;
+      const result = parseResultBlocks(comment.body).find(
+        (r) => r.headSha === run.head_sha && r.runId === run.id,
+      );
+      if (result) found = { result, body: comment.body, pull };
+    }
+  }
+  return found;
+}
