@@ -9,7 +9,6 @@ import { parseQuantity } from '../../src/core/quantity.js';
 import { SANDBOX_LABELS } from '../../src/sandbox/labels.js';
 import { listLabelled, removeLabelled } from '../../src/sandbox/podman/remove-labelled.js';
 import type { VerificationReport } from '../../src/verify/types.js';
-import { PROJECT_ROOT } from '../helpers/paths.js';
 import { type CliRun, runCli } from '../helpers/run-cli.js';
 import { requirePodman, skipPodman, testPodman } from '../sandbox/helpers/podman-test-env.js';
 
