@@ -40,6 +40,11 @@ export interface ProposeOptions {
   render?: boolean;
   /** Renderer to use (default: kubectl/helm from PATH). */
   renderer?: Renderer;
+  /**
+   * Told the file edits as soon as they are known, before the render check: a caller may start
+   * work that depends only on them (the server builds the fix's git tree meanwhile).
+   */
+  onEdits?: (edits: FileEdit[]) => void;
 }
 
 function row(e: DocEdit): FieldChange {
@@ -92,6 +97,7 @@ export async function proposeChanges(
   }
   if (fileEdits.length === 0)
     return { error: 'the repository already holds the requested values; nothing to change' };
+  opts.onEdits?.(fileEdits);
   // The diff, the repository prefix and the render check are independent processes: run together.
   const [diff, prefix, check] = await Promise.all([
     gitDiff(fileEdits),

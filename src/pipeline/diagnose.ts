@@ -9,7 +9,7 @@ import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { gatherEvidence } from '../evidence/gather-evidence.js';
 import { indexRepo } from '../gitops/index-repo.js';
 import { proposeChanges } from '../gitops/propose.js';
-import { type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
+import { type FileEdit, type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
 import type { IncidentDraft } from '../intake/incidents.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import type { RunbookMemory } from '../llm/runbook.js';
@@ -63,6 +63,8 @@ export interface DiagnoseDeps {
   runbook?: RunbookMemory;
   /** `/aegis revise`: ask the LLM (required) for a different plan following this instruction. */
   revision?: { instruction: string };
+  /** Told a proposal's file edits before its render check runs (see ProposeOptions.onEdits). */
+  onEdits?: (edits: FileEdit[]) => void;
   /** Evidence already gathered for this draft (the server routes on it first); read otherwise. */
   gathered?: { incident: Incident; evidence: Evidence };
 }
@@ -204,6 +206,7 @@ async function remediate(
 
   const proposal = await proposeChanges(input.index, source, converted.changes, {
     render: input.deps.render ?? true,
+    ...(input.deps.onEdits ? { onEdits: input.deps.onEdits } : {}),
   });
   if (isError(proposal)) return none(`No confident fix: ${proposal.error}`);
   notes.push(...proposal.notes);

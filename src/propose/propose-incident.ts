@@ -4,6 +4,7 @@
 import { UserError } from '../core/errors.js';
 import type { Forge, IncidentIssue, PullRequest, UpsertOutcome } from '../forge/forge.js';
 import { BOT_AUTHOR, createGit, type GitOptions } from '../git/create-git.js';
+import type { FileEdit } from '../gitops/types.js';
 import type { DiagnoseResult } from '../pipeline/diagnose.js';
 import {
   commitsSince,
@@ -11,6 +12,7 @@ import {
   locateRepo,
   type RepoLocation,
   resolveCommit,
+  type TreeResult,
   treeOf,
   treeWithEdits,
 } from './commit-edits.js';
@@ -42,6 +44,17 @@ export interface ProposeDeps {
   location?: RepoLocation;
   /** A git index file that holds exactly the base commit's tree (a clean checkout of it). */
   baseIndex?: string;
+  /**
+   * The fix's tree, started by the caller on `base` while the proposal was still being checked
+   * (DiagnoseDeps.onEdits); used only when it was built from exactly the proposal's edits.
+   */
+  prebuilt?: PrebuiltTree;
+}
+
+export interface PrebuiltTree {
+  base: string;
+  edits: FileEdit[];
+  tree: Promise<TreeResult>;
 }
 
 export interface ProposeOutcome {
@@ -81,12 +94,10 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
       'pass --base BRANCH',
     );
   // The fix's tree depends only on the base: built while the forge is asked about the branch.
-  const building = treeWithEdits(
-    repo,
-    base,
-    result.proposal.edits,
-    deps.baseIndex ? { baseIndex: deps.baseIndex } : {},
-  );
+  const building =
+    deps.prebuilt && deps.prebuilt.base === base && sameEdits(deps.prebuilt.edits, result.proposal.edits)
+      ? deps.prebuilt.tree
+      : treeWithEdits(repo, base, result.proposal.edits, deps.baseIndex ? { baseIndex: deps.baseIndex } : {});
   building.catch(() => {}); // awaited below; an early return must not leave it unhandled
   const [existing, pr] = await Promise.all([
     forge ? forge.fetchBranch(repo.top, branch) : resolveCommit(createGit(repo.top), `refs/heads/${branch}`),
@@ -159,6 +170,13 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
     commit,
     pushed: rewritten,
   };
+}
+
+function sameEdits(a: FileEdit[], b: FileEdit[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((e, i) => e.file === b[i]?.file && e.before === b[i]?.before && e.after === b[i]?.after)
+  );
 }
 
 async function refreshPr(

@@ -21,7 +21,8 @@ import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import { createGitHubRunbook } from '../llm/github-runbook.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import { diagnoseIncident } from '../pipeline/diagnose.js';
-import { type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
+import { treeWithEdits } from '../propose/commit-edits.js';
+import { type PrebuiltTree, type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
 import { resolveIncident } from '../propose/resolve-incident.js';
 import { routeIncident } from '../routing/route-incident.js';
 import type { RoutesFile } from '../routing/routes-file.js';
@@ -107,7 +108,17 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
           ? [warm.index, warm.config]
           : await Promise.all([indexRepo(repoRoot), loadRepoConfig(checkout.dir)]);
         if (!warm) indexes.set(repoRoot, { sha: checkout.sha, index, config });
+        const location = { top: checkout.dir, prefix: gitPrefixOf(route.path) };
+        // The checkout was just reset to the base commit: its index is the base tree.
+        const baseIndex = path.join(checkout.dir, '.git', 'index');
+        let prebuilt: PrebuiltTree | undefined;
         const result = await diagnoseIncident(draft, {
+          // The fix's git tree needs only the edits: built while the render check runs.
+          onEdits: (edits) => {
+            const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex });
+            tree.catch(() => {}); // proposeIncident awaits it, or a new build replaces it
+            prebuilt = { base: checkout.sha, edits, tree };
+          },
           reader: deps.reader,
           repoRoot,
           index,
@@ -125,9 +136,9 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             repoDir: repoRoot,
             baseBranch: route.base,
             baseSha: checkout.sha,
-            location: { top: checkout.dir, prefix: gitPrefixOf(route.path) },
-            // The checkout was just reset to the base commit: its index is the base tree.
-            baseIndex: path.join(checkout.dir, '.git', 'index'),
+            location,
+            baseIndex,
+            ...(prebuilt ? { prebuilt } : {}),
             progress: (message) => routed.debug({ stage: 'propose' }, message),
             admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
           });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Forge } from '../../src/forge/forge.js';
 import { createLocalForge } from '../../src/forge/local-forge.js';
 import { BOT_AUTHOR } from '../../src/git/create-git.js';
+import { locateRepo, treeWithEdits } from '../../src/propose/commit-edits.js';
 import { HUMAN_COMMIT_MARKER, proposeIncident } from '../../src/propose/propose-incident.js';
 import { biggerFactor, diagnoseScenario, type GitopsFixture, git, gitopsFixture } from './git-fixture.js';
 
@@ -59,6 +60,29 @@ describe('proposeIncident with a patch', () => {
     // The user's checkout is untouched.
     expect(git(fx.clone, 'status', '--porcelain')).toBe('');
     expect(git(fx.clone, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+  });
+
+  it('commits a tree built ahead only when it was built from the same base and edits', async () => {
+    const result = await diagnoseScenario(OOM, fx.clone);
+    const edits = result.proposal?.edits ?? [];
+    const repo = await locateRepo(fx.clone);
+    if (!repo || edits.length === 0) throw new Error('no repository or no edits');
+    const base = git(fx.clone, 'rev-parse', 'HEAD');
+    // A tree built from other edits (a plan that changed after the early build) must not be used.
+    const other = edits.map((e) => ({ ...e, after: e.after.replace(/memory: \S+/, 'memory: 9Gi') }));
+    expect(other[0]?.after).toContain('memory: 9Gi');
+    const stale = { base, edits: other, tree: treeWithEdits(repo, base, other) };
+    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const opened = await proposeIncident(result, { ...deps, prebuilt: stale });
+    const branch = opened.branch ?? '';
+    expect(git(fx.origin, 'diff', 'main', branch)).not.toContain('9Gi');
+    // The matching early build is the commit's tree.
+    const early = treeWithEdits(repo, base, edits);
+    const built = await early;
+    if (!('tree' in built)) throw new Error(built.mismatch);
+    const again = await proposeIncident(result, { ...deps, prebuilt: { base, edits, tree: early } });
+    expect(again.outcome).toBe('unchanged');
+    expect(git(fx.origin, 'rev-parse', `${branch}^{tree}`)).toBe(built.tree);
   });
 
   it('rewrites the one commit with force-with-lease when the fix changes', async () => {
