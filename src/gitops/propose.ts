@@ -8,7 +8,7 @@ import type { FieldChange } from '../core/types.js';
 import { editFile } from './edit-file.js';
 import { gitDiff, gitPrefix } from './git-diff.js';
 import { pathToString } from './js-path.js';
-import { checkBlastRadius } from './render-check.js';
+import { checkBlastRadius, prerenderBefore } from './render-check.js';
 import { execRenderer, type Renderer } from './renderer.js';
 
 // The checkout's place in its git repository never changes for an index: asked of git once.
@@ -28,6 +28,16 @@ let sharedRenderer: Renderer | undefined;
 function defaultRenderer(): Renderer {
   sharedRenderer ??= execRenderer();
   return sharedRenderer;
+}
+
+/** Warms the render check of a fix to this source (see prerenderBefore); kustomize roots only. */
+export function warmRenderCheck(index: RepoIndex, source: WorkloadSource, opts: ProposeOptions = {}): void {
+  if (opts.render === false || source.type !== 'kustomize') return;
+  const renderer = opts.renderer ?? defaultRenderer();
+  renderer
+    .hasKustomize()
+    .then((ok) => ok && prerenderBefore(index, source.root, renderer))
+    .catch(() => {});
 }
 
 import { repoFiles } from './repo-files.js';
@@ -97,15 +107,14 @@ export async function proposeChanges(
   }
   if (fileEdits.length === 0)
     return { error: 'the repository already holds the requested values; nothing to change' };
-  opts.onEdits?.(fileEdits);
-  // The diff, the repository prefix and the render check are independent processes: run together.
-  const [diff, prefix, check] = await Promise.all([
-    gitDiff(fileEdits),
-    prefixOf(index),
+  // The diff, the repository prefix and the render check are independent processes: run together,
+  // the render (the slowest) first, then what the caller starts from the edits.
+  const checking =
     opts.render !== false
       ? checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer())
-      : undefined,
-  ]);
+      : undefined;
+  opts.onEdits?.(fileEdits);
+  const [diff, prefix, check] = await Promise.all([gitDiff(fileEdits), prefixOf(index), checking]);
   const notes = [...new Set(ctx.notes)];
   if (prefix)
     notes.push(

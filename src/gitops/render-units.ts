@@ -17,6 +17,12 @@ function appNamespace(index: RepoIndex, dir: string): string | undefined {
   return namespaces.size === 1 ? [...namespaces][0] : undefined;
 }
 
+/** The render unit of a kustomize root, exactly as renderUnits makes it (renders are cached by it). */
+export function kustomizeUnit(index: RepoIndex, dir: string): RenderUnit {
+  const namespace = appNamespace(index, dir);
+  return { type: 'kustomize', dir, ...(namespace ? { namespace } : {}) };
+}
+
 export function renderUnits(index: RepoIndex, edits: FileEdit[]): RenderUnit[] {
   const units: RenderUnit[] = [];
   const seen = new Set<string>();
@@ -33,8 +39,7 @@ export function renderUnits(index: RepoIndex, edits: FileEdit[]): RenderUnit[] {
     if (releases.length > 0) continue;
     for (const root of index.rootsByFile.get(file) ?? []) {
       const namespace = appNamespace(index, root);
-      if (kustomizeDirs.has(root))
-        push(`k:${root}`, { type: 'kustomize', dir: root, ...(namespace ? { namespace } : {}) });
+      if (kustomizeDirs.has(root)) push(`k:${root}`, kustomizeUnit(index, root));
       else push(`p:${file}`, { type: 'plain', file, ...(namespace ? { namespace } : {}) });
     }
   }

@@ -8,7 +8,7 @@ import type { Diagnosis, Evidence, Finding, Incident, Operation, Plan } from '..
 import type { ClusterReader } from '../evidence/cluster-reader.js';
 import { gatherEvidence } from '../evidence/gather-evidence.js';
 import { indexRepo } from '../gitops/index-repo.js';
-import { proposeChanges } from '../gitops/propose.js';
+import { proposeChanges, warmRenderCheck } from '../gitops/propose.js';
 import { type FileEdit, type GitopsProposal, isError, type RepoIndex } from '../gitops/types.js';
 import type { IncidentDraft } from '../intake/incidents.js';
 import type { OllamaDiagnoser } from '../llm/diagnoser.js';
@@ -86,6 +86,9 @@ export async function diagnoseIncident(draft: IncidentDraft, deps: DiagnoseDeps)
     located && !isError(located) ? await imagesFromGit(deps.repoRoot, located, evidence) : undefined;
   const analysis = runAnalyzers({ incident, evidence, config, ...(gitImages ? { gitImages } : {}) });
   progress(`rules: ${analysis.finding.diagnosis.category} (${analysis.finding.plan.action})`);
+  // A patch (or an LLM that may propose one) will be render-checked: start kubectl now.
+  if (located && !isError(located) && (analysis.finding.plan.action === 'patch' || deps.llm))
+    warmRenderCheck(index, located, { render: deps.render ?? true });
   let finding = analysis.finding;
   let llm: LlmMeta | undefined;
   let explanation: string | undefined;

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { indexRepo } from '../../src/gitops/index-repo.js';
 import { getJs, MISSING } from '../../src/gitops/js-path.js';
 import { locateWorkload } from '../../src/gitops/locate.js';
-import { type ProposeOptions, proposeChanges } from '../../src/gitops/propose.js';
+import { type ProposeOptions, proposeChanges, warmRenderCheck } from '../../src/gitops/propose.js';
 import { execRenderer, type Renderer } from '../../src/gitops/renderer.js';
 import type { GitopsProposal, ObjectChange, RepoIndex } from '../../src/gitops/types.js';
 import { container, FIXTURES, proposalOk } from './helpers.js';
@@ -147,6 +147,32 @@ describe('proposeChanges checks and notes', () => {
     if (!source || 'error' in source) throw new Error('not located');
     proposalOk(await proposeChanges(next, source, [change], { renderer: counting }));
     expect(dirs.filter((d) => d.startsWith(ROOT))).toHaveLength(2);
+  });
+
+  it('a warmed render check renders the source root ahead, and the check then reuses it', async () => {
+    const real = execRenderer();
+    const dirs: string[] = [];
+    const counting: Renderer = {
+      ...real,
+      kustomize: async (dir) => {
+        dirs.push(dir);
+        return real.kustomize(dir);
+      },
+    };
+    const fresh = await indexRepo(ROOT);
+    const source = locateWorkload(fresh, prod);
+    if (!source || 'error' in source || source.type !== 'kustomize')
+      throw new Error('not a kustomize source');
+    warmRenderCheck(fresh, source, { renderer: counting });
+    await vi.waitFor(() => expect(dirs).toEqual([path.join(ROOT, source.root)]));
+    const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
+    proposalOk(await proposeChanges(fresh, source, [change], { renderer: counting }));
+    expect(dirs.filter((d) => d.startsWith(ROOT))).toHaveLength(1);
+    expect(dirs.filter((d) => !d.startsWith(ROOT))).toHaveLength(1);
+    // Nothing is rendered ahead when the check is off.
+    warmRenderCheck(await indexRepo(ROOT), source, { renderer: counting, render: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(dirs).toHaveLength(2);
   });
 
   it('finds a related object next to the located workload (HPA without a namespace)', async () => {
