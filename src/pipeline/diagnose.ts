@@ -63,8 +63,11 @@ export interface DiagnoseDeps {
   runbook?: RunbookMemory;
   /** `/aegis revise`: ask the LLM (required) for a different plan following this instruction. */
   revision?: { instruction: string };
-  /** Told a proposal's file edits before its render check runs (see ProposeOptions.onEdits). */
-  onEdits?: (edits: FileEdit[]) => void;
+  /**
+   * Told a proposal's file edits, with the diagnosis they fix, before its render check runs (see
+   * ProposeOptions.onEdits): the caller may start work that depends only on them.
+   */
+  onEdits?: (edits: FileEdit[], subject: Pick<DiagnoseResult, 'incident' | 'diagnosis'>) => void;
   /** Evidence already gathered for this draft (the server routes on it first); read otherwise. */
   gathered?: { incident: Incident; evidence: Evidence };
 }
@@ -209,7 +212,12 @@ async function remediate(
 
   const proposal = await proposeChanges(input.index, source, converted.changes, {
     render: input.deps.render ?? true,
-    ...(input.deps.onEdits ? { onEdits: input.deps.onEdits } : {}),
+    ...(input.deps.onEdits
+      ? {
+          onEdits: (edits: FileEdit[]) =>
+            input.deps.onEdits?.(edits, { incident: input.incident, diagnosis: finding.diagnosis }),
+        }
+      : {}),
   });
   if (isError(proposal)) return none(`No confident fix: ${proposal.error}`);
   notes.push(...proposal.notes);

@@ -49,6 +49,19 @@ export interface ProposeDeps {
    * (DiagnoseDeps.onEdits); used only when it was built from exactly the proposal's edits.
    */
   prebuilt?: PrebuiltTree;
+  /**
+   * What the forge said of the branch, asked while the proposal was still being checked; used
+   * only for the branch it names (a retry after a lost lease must ask again, without it).
+   */
+  prefetched?: PrefetchedBranch;
+}
+
+export interface PrefetchedBranch {
+  branch: string;
+  existing: Promise<string | undefined>;
+  pr: Promise<PullRequest | undefined>;
+  /** admitNewPr's answer, for when no PR is open. */
+  refusal?: Promise<string | undefined>;
 }
 
 export interface PrebuiltTree {
@@ -99,9 +112,13 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
       ? deps.prebuilt.tree
       : treeWithEdits(repo, base, result.proposal.edits, deps.baseIndex ? { baseIndex: deps.baseIndex } : {});
   building.catch(() => {}); // awaited below; an early return must not leave it unhandled
+  const early = forge && deps.prefetched?.branch === branch ? deps.prefetched : undefined;
   const [existing, pr] = await Promise.all([
-    forge ? forge.fetchBranch(repo.top, branch) : resolveCommit(createGit(repo.top), `refs/heads/${branch}`),
-    forge ? forge.findOpenPr(branch) : undefined,
+    early?.existing ??
+      (forge
+        ? forge.fetchBranch(repo.top, branch)
+        : resolveCommit(createGit(repo.top), `refs/heads/${branch}`)),
+    early?.pr ?? (forge ? forge.findOpenPr(branch) : undefined),
   ]);
   if (pr?.labels.includes(LABELS.hold))
     return { outcome: 'skipped', ...drafted, pr, reason: `PR #${pr.number} is on hold (${LABELS.hold})` };
@@ -123,7 +140,7 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
   }
 
   if (forge && !pr && deps.admitNewPr) {
-    const refusal = await deps.admitNewPr(branch);
+    const refusal = await (early?.refusal ?? deps.admitNewPr(branch));
     if (refusal) return { outcome: 'skipped', ...drafted, reason: refusal };
   }
 

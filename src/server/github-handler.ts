@@ -22,7 +22,13 @@ import { createGitHubRunbook } from '../llm/github-runbook.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import { diagnoseIncident } from '../pipeline/diagnose.js';
 import { treeWithEdits } from '../propose/commit-edits.js';
-import { type PrebuiltTree, type ProposeOutcome, proposeIncident } from '../propose/propose-incident.js';
+import { branchName } from '../propose/naming.js';
+import {
+  type PrebuiltTree,
+  type PrefetchedBranch,
+  type ProposeOutcome,
+  proposeIncident,
+} from '../propose/propose-incident.js';
 import { resolveIncident } from '../propose/resolve-incident.js';
 import { routeIncident } from '../routing/route-incident.js';
 import type { RoutesFile } from '../routing/routes-file.js';
@@ -111,13 +117,27 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
         const location = { top: checkout.dir, prefix: gitPrefixOf(route.path) };
         // The checkout was just reset to the base commit: its index is the base tree.
         const baseIndex = path.join(checkout.dir, '.git', 'index');
+        const admitNewPr = (branch: string) => deps.admission.refuse(access.github, { owner, repo, branch });
         let prebuilt: PrebuiltTree | undefined;
+        let prefetched: PrefetchedBranch | undefined;
         const result = await diagnoseIncident(draft, {
-          // The fix's git tree needs only the edits: built while the render check runs.
-          onEdits: (edits) => {
+          // The fix's git tree and what GitHub holds for its branch need only the edits and the
+          // diagnosis: asked while the render check runs, used once it passes.
+          onEdits: (edits, subject) => {
             const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex });
-            tree.catch(() => {}); // proposeIncident awaits it, or a new build replaces it
             prebuilt = { base: checkout.sha, edits, tree };
+            const branch = branchName(subject);
+            const pr = forge.findOpenPr(branch);
+            prefetched = {
+              branch,
+              existing: forge.fetchBranch(checkout.dir, branch),
+              pr,
+              // Admission is asked only for a new PR: no GitHub reads spent on an existing one.
+              refusal: pr.then((open) => (open ? undefined : admitNewPr(branch))),
+            };
+            // proposeIncident awaits them, or asks again without them.
+            for (const early of [tree, prefetched.existing, prefetched.pr, prefetched.refusal])
+              early?.catch(() => {});
           },
           reader: deps.reader,
           repoRoot,
@@ -130,7 +150,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
           // Without a configured memory, the repository's own verified-in-prod PRs are the runbook.
           runbook: deps.runbook ?? createGitHubRunbook(access.github, { owner, repo }),
         });
-        const propose = () =>
+        const propose = (early?: PrefetchedBranch) =>
           proposeIncident(result, {
             forge,
             repoDir: repoRoot,
@@ -139,11 +159,12 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             location,
             baseIndex,
             ...(prebuilt ? { prebuilt } : {}),
+            ...(early ? { prefetched: early } : {}),
             progress: (message) => routed.debug({ stage: 'propose' }, message),
-            admitNewPr: (branch) => deps.admission.refuse(access.github, { owner, repo, branch }),
+            admitNewPr,
           });
         try {
-          return await propose();
+          return await propose(prefetched);
         } catch (error: unknown) {
           // Another replica pushed the branch first: look again and adopt what it made.
           if (!isLeaseFailure(error)) throw error;

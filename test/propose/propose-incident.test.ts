@@ -123,6 +123,32 @@ describe('proposeIncident with a patch', () => {
     expect(second.pr?.body).toContain('pod x: OOMKilled again');
   });
 
+  it("uses what the forge said early of the incident's branch, and ignores it for another branch", async () => {
+    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const result = await diagnoseScenario(OOM, fx.clone);
+    const refused = (branch: string) => ({
+      branch,
+      existing: Promise.resolve(undefined),
+      pr: Promise.resolve(undefined),
+      refusal: Promise.resolve('early admission says no'),
+    });
+    const elsewhere = await proposeIncident(result, {
+      ...deps,
+      admitNewPr: async () => undefined,
+      prefetched: refused('aegis/another/branch'),
+    });
+    expect(elsewhere.outcome).toBe('opened');
+    const branch = elsewhere.branch ?? '';
+    // For the incident's own branch the early answers stand in for asking again: the (stale) early
+    // "no PR, refused" wins over the forge's open PR.
+    const own = await proposeIncident(result, {
+      ...deps,
+      admitNewPr: async () => undefined,
+      prefetched: refused(branch),
+    });
+    expect(own).toMatchObject({ outcome: 'skipped', reason: 'early admission says no' });
+  });
+
   it('leaves a PR on hold alone', async () => {
     const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
     const first = await proposeIncident(await diagnoseScenario(OOM, fx.clone), deps);
