@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { upsertComment } from '../chatops/comments.js';
+import { setVerifyLabel, VERDICT_LABEL } from '../chatops/verify-labels.js';
 import type { SandboxKind } from '../cli/sandbox-backend.js';
 import { describeError } from '../core/errors.js';
 import { redact } from '../evidence/redact.js';
@@ -32,7 +33,6 @@ import { ensureCommits } from './ensure-commits.js';
 import type { ActionInputs, RunnerEnv } from './inputs.js';
 import { fetchPullTarget, type PullTarget, pullNumber } from './pull-target.js';
 import { annotate, appendSummary, type RunnerFiles, setOutput } from './runner-files.js';
-import { setVerifyLabel, VERDICT_LABEL } from './verdict-label.js';
 import {
   CHECK_CONCLUSION,
   type CheckOutcome,

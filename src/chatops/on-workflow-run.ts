@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { REVERIFY_BUTTON, VERIFY_CHECK_NAME } from '../github/verify-check.js';
 import type { ChatOpsDeps } from './chatops-deps.js';
+import { labelRunWithoutVerdict } from './verify-labels.js';
 import { findVerifyResult } from './verify-result-comment.js';
 import { type CheckCompletion, outcomeFromResult, outcomeWithoutResult } from './verify-run-outcome.js';
 import { type RunRef, verifyRunPulls } from './verify-run-pulls.js';
@@ -65,6 +66,7 @@ export async function handleVerifyWorkflowRun(
   }
   const completion = found ? outcomeFromResult(found.result, found.body) : outcomeWithoutResult(run);
   for (const check of pending) await complete(github, repo, check.id, completion, run.html_url);
+  if (!found) await labelRunWithoutVerdict(github, repo, pulls, run);
   log.info(
     {
       checks: pending.map((c) => c.id),

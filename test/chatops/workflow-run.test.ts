@@ -121,6 +121,20 @@ function otherRuns(scope: nock.Scope, others: Json[] = []): nock.Scope {
     });
 }
 
+/**
+ * A run without a verdict relabels its PR (still at the run's commit): `running` goes, the label
+ * captured in `added` comes. The PR is read again for its head and labels.
+ */
+function relabelled(scope: nock.Scope, added: Json[]): nock.Scope {
+  return scope
+    .get(`${REPO}/pulls/${PR}`)
+    .reply(200, pullData({ number: PR, sha: SHA, labels: ['aegis', 'aegis/verify:running'] }))
+    .post(`${REPO}/issues/${PR}/labels`, capture(added))
+    .reply(200, [])
+    .delete(`${REPO}/issues/${PR}/labels/${encodeURIComponent('aegis/verify:running')}`)
+    .reply(200, []);
+}
+
 beforeAll(() => blockGitHub());
 afterAll(() => unblockGitHub());
 afterEach(() => expectGitHubDone());
@@ -208,27 +222,50 @@ describe('workflow_run.completed of the verify workflow', () => {
   });
 
   it.each([
-    ['failure', 'failure', 'error: the verification workflow ended failure without a verdict'],
-    ['timed_out', 'failure', 'error: the verification workflow ended timed_out without a verdict'],
-    ['cancelled', 'cancelled', 'the verification workflow was cancelled before a verdict'],
-  ])('no report and a run that ended %s: %s, never left queued', async (runConclusion, conclusion, title) => {
+    ['failure', 'failure', 'error: the verification workflow ended failure without a verdict', 'error'],
+    ['timed_out', 'failure', 'error: the verification workflow ended timed_out without a verdict', 'error'],
+    ['cancelled', 'cancelled', 'the verification workflow was cancelled before a verdict', 'pending'],
+  ])(
+    'no report and a run that ended %s: %s, never left queued',
+    async (runConclusion, conclusion, title, label) => {
+      const app = await loadApp();
+      const updates: Json[] = [];
+      const added: Json[] = [];
+      relabelled(
+        otherRuns(found([checkRun(501)], []))
+          .patch(`${REPO}/check-runs/501`, capture(updates))
+          .reply(200, {}),
+        added,
+      );
+
+      await app.receive('workflow_run', runEvent({ conclusion: runConclusion }));
+
+      expect(added).toEqual([{ labels: [`aegis/verify:${label}`] }]);
+
+      expect(updates).toEqual([
+        expect.objectContaining({
+          status: 'completed',
+          conclusion,
+          details_url: RUN_URL,
+          output: { title, summary: expect.stringContaining(`[workflow run](${RUN_URL})`) },
+          actions: [REVERIFY_BUTTON],
+        }),
+      ]);
+    },
+  );
+
+  it('no report, but the PR moved on to a newer commit: the check fails, the PR keeps its labels', async () => {
     const app = await loadApp();
     const updates: Json[] = [];
     otherRuns(found([checkRun(501)], []))
       .patch(`${REPO}/check-runs/501`, capture(updates))
-      .reply(200, {});
+      .reply(200, {})
+      .get(`${REPO}/pulls/${PR}`)
+      .reply(200, pullData({ number: PR, sha: OLD_SHA, labels: ['aegis', 'aegis/verify:running'] }));
 
-    await app.receive('workflow_run', runEvent({ conclusion: runConclusion }));
+    await app.receive('workflow_run', runEvent({ conclusion: 'failure' }));
 
-    expect(updates).toEqual([
-      expect.objectContaining({
-        status: 'completed',
-        conclusion,
-        details_url: RUN_URL,
-        output: { title, summary: expect.stringContaining(`[workflow run](${RUN_URL})`) },
-        actions: [REVERIFY_BUTTON],
-      }),
-    ]);
+    expect(updates).toEqual([expect.objectContaining({ conclusion: 'failure' })]);
   });
 
   it.each([
@@ -242,9 +279,13 @@ describe('workflow_run.completed of the verify workflow', () => {
       const app = await loadApp();
       const updates: Json[] = [];
       const body = report({ verdict: 'pass', conclusion: 'success', title: 'pass: trust me', ...fields });
-      otherRuns(found([checkRun(501)], [comment(3, body, user)]))
-        .patch(`${REPO}/check-runs/501`, capture(updates))
-        .reply(200, {});
+      const added: Json[] = [];
+      relabelled(
+        otherRuns(found([checkRun(501)], [comment(3, body, user)]))
+          .patch(`${REPO}/check-runs/501`, capture(updates))
+          .reply(200, {}),
+        added,
+      );
 
       await app.receive('workflow_run', runEvent({ conclusion: 'success' }));
 
@@ -256,6 +297,7 @@ describe('workflow_run.completed of the verify workflow', () => {
           }),
         }),
       ]);
+      expect(added).toEqual([{ labels: ['aegis/verify:error'] }]);
     },
   );
 
