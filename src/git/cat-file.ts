@@ -34,6 +34,9 @@ export function catFileBatch(baseDir: string, names: readonly string[]): Promise
         }
       },
     );
+    // git may exit before reading its input (not a repository): the EPIPE that writing then raises
+    // is that same failure, which the callback above reports. Unhandled, it would crash the process.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(`${names.join('\n')}\n`);
   });
 }

@@ -53,6 +53,10 @@ describe('catFileBatch', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aegis-cat-file-'));
     dirs.push(dir);
     await expect(catFileBatch(dir, ['HEAD:a.yaml'])).rejects.toThrow(/git cat-file/);
+    // More input than a pipe holds: git exits without reading it, and writing it fails (EPIPE),
+    // which must be the same rejection, never an unhandled error.
+    const many = Array.from({ length: 20_000 }, (_, i) => `HEAD:apps/file-${i}.yaml`);
+    await expect(catFileBatch(dir, many)).rejects.toThrow(/git cat-file/);
     await expect(catFileBatch(dir, ['HEAD:a\nb'])).rejects.toThrow(/one line/);
     expect(await catFileBatch(dir, [])).toEqual([]);
   });
