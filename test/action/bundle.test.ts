@@ -2,12 +2,12 @@
 // INPUT_* environment, against the GitHub double and a real git workspace. Proves the bundle starts
 // and that git, Octokit, zod and the verification engine work bundled. The sandbox paths are
 // covered in process (run-action.test.ts): a verdict that needs no sandbox is used here.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VerificationReport } from '../../src/verify/types.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
+import { type CliRun, runNode } from '../helpers/run-cli.js';
 import {
   type ActionWorld,
   APP_TOKEN,
@@ -18,30 +18,12 @@ import {
 
 const BUNDLE = path.join(PROJECT_ROOT, 'action/dist/index.js');
 
-interface BundleRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Only what a runner would set: nothing of the test process's own GITHUB_* leaks in. */
-function runBundle(env: Record<string, string>, cwd: string): Promise<BundleRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function runBundle(env: Record<string, string>, cwd: string): Promise<CliRun> {
+  return runNode(BUNDLE, [], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    replaceEnv: true,
   });
 }
 

@@ -26,6 +26,20 @@ async function propose(
 }
 
 const prod = { kind: 'Deployment', name: 'checkout', namespace: 'shop-prod' };
+
+/** The real renderer, recording every directory it renders with kustomize. */
+function countingRenderer(): { dirs: string[]; counting: Renderer } {
+  const real = execRenderer();
+  const dirs: string[] = [];
+  const counting: Renderer = {
+    ...real,
+    kustomize: async (dir) => {
+      dirs.push(dir);
+      return real.kustomize(dir);
+    },
+  };
+  return { dirs, counting };
+}
 const app = container('app');
 const proxy = container('proxy');
 
@@ -121,15 +135,7 @@ describe('proposeChanges checks and notes', () => {
   });
 
   it('renders the unchanged checkout once per index, and the edited copy every time', async () => {
-    const real = execRenderer();
-    const dirs: string[] = [];
-    const counting: Renderer = {
-      ...real,
-      kustomize: async (dir) => {
-        dirs.push(dir);
-        return real.kustomize(dir);
-      },
-    };
+    const { dirs, counting } = countingRenderer();
     const fresh = await indexRepo(ROOT);
     const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
     for (const value of ['2Gi', '3Gi']) {
@@ -150,15 +156,7 @@ describe('proposeChanges checks and notes', () => {
   });
 
   it('a warmed render check renders the source root ahead, and the check then reuses it', async () => {
-    const real = execRenderer();
-    const dirs: string[] = [];
-    const counting: Renderer = {
-      ...real,
-      kustomize: async (dir) => {
-        dirs.push(dir);
-        return real.kustomize(dir);
-      },
-    };
+    const { dirs, counting } = countingRenderer();
     const fresh = await indexRepo(ROOT);
     const source = locateWorkload(fresh, prod);
     if (!source || 'error' in source || source.type !== 'kustomize')

@@ -14,6 +14,8 @@ export interface RunOptions {
   cwd?: string;
   /** Added to (and overriding) the test process's environment. */
   env?: Record<string, string>;
+  /** `env` is the whole environment (nothing of the test process's own leaks in). */
+  replaceEnv?: boolean;
 }
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
@@ -25,7 +27,7 @@ export function runNode(script: string, args: string[], options: RunOptions = {}
     const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+      ...(options.env ? { env: options.replaceEnv ? options.env : { ...process.env, ...options.env } } : {}),
     });
     let stdout = '';
     let stderr = '';
