@@ -30,6 +30,21 @@ function defaultRenderer(): Renderer {
   return sharedRenderer;
 }
 
+/**
+ * Asks once per process whether kubectl (and helm) are installed when this repository needs them:
+ * a server calls it when it indexes a repository, so that no incident's render check waits for
+ * `kubectl version` (~80 ms). The answer is kept by the shared renderer.
+ */
+export function warmRenderers(
+  index: RepoIndex,
+  opts: Pick<ProposeOptions, 'render' | 'renderer'> = {},
+): void {
+  if (opts.render === false) return;
+  const renderer = opts.renderer ?? defaultRenderer();
+  if (index.kustomizations.length > 0) renderer.hasKustomize().catch(() => {});
+  if (index.releases.length > 0) renderer.hasHelm().catch(() => {});
+}
+
 /** Warms the render check of a fix to this source (see prerenderBefore); kustomize roots only. */
 export function warmRenderCheck(index: RepoIndex, source: WorkloadSource, opts: ProposeOptions = {}): void {
   if (opts.render === false || source.type !== 'kustomize') return;
@@ -107,14 +122,26 @@ export async function proposeChanges(
   }
   if (fileEdits.length === 0)
     return { error: 'the repository already holds the requested values; nothing to change' };
-  // The diff, the repository prefix and the render check are independent processes: run together,
-  // the render (the slowest) first, then what the caller starts from the edits.
-  const checking =
+  // The render check waits longest: it starts first, and the diff and the caller's work on the
+  // edits start once its renders are running (see BlastRadiusOptions.onRendering).
+  let diffing: Promise<string> | undefined;
+  const startTheRest = (): Promise<string> => {
+    if (!diffing) {
+      diffing = gitDiff(fileEdits);
+      diffing.catch(() => {}); // awaited below, unless the check throws first
+      opts.onEdits?.(fileEdits);
+    }
+    return diffing;
+  };
+  const prefixing = prefixOf(index);
+  prefixing.catch(() => {}); // awaited below, unless the check throws first
+  const check =
     opts.render !== false
-      ? checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer())
+      ? await checkBlastRadius(index, changes, fileEdits, opts.renderer ?? defaultRenderer(), {
+          onRendering: startTheRest,
+        })
       : undefined;
-  opts.onEdits?.(fileEdits);
-  const [diff, prefix, check] = await Promise.all([gitDiff(fileEdits), prefixOf(index), checking]);
+  const [diff, prefix] = await Promise.all([startTheRest(), prefixing]);
   const notes = [...new Set(ctx.notes)];
   if (prefix)
     notes.push(

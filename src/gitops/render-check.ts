@@ -1,10 +1,11 @@
 // Blast-radius check: render every unit that reads an edited file before and after the edit and
 // accept only differences in the intended objects at the intended paths, with the intended values.
 // No kubectl/helm → the render is skipped with a note (plain YAML is still compared directly).
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { copyTree } from './copy-tree.js';
 import { gitDiff } from './git-diff.js';
 import { deepEqual, getJs, isPlainObject, MISSING, pathToString, sameValue } from './js-path.js';
 import { concretePath } from './kustomize-patches.js';
@@ -111,21 +112,26 @@ function unitDirs(index: RepoIndex, units: RenderUnit[], edits: FileEdit[]): str
 }
 
 async function copyCheckout(index: RepoIndex, units: RenderUnit[], edits: FileEdit[]): Promise<string> {
-  const root = index.root;
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-render-'));
   const copy = path.join(tmp, 'repo');
-  const filter = (src: string) => !['.git', 'node_modules'].includes(path.basename(src));
-  const dirs = unitDirs(index, units, edits);
-  if (dirs === undefined) {
-    await cp(root, copy, { recursive: true, filter });
-  } else {
-    for (const dir of dirs) await cp(path.join(root, dir), path.join(copy, dir), { recursive: true, filter });
+  try {
+    const dirs = unitDirs(index, units, edits) ?? [''];
+    // The folders are disjoint (unitDirs keeps the outermost): copied side by side.
+    await Promise.all(dirs.map((dir) => copyTree(path.join(index.root, dir), path.join(copy, dir))));
+    await Promise.all(
+      edits.map(async (e) => {
+        const file = path.join(copy, e.file);
+        await mkdir(path.dirname(file), { recursive: true });
+        // An edited file that is a symbolic link in the checkout must not be written through.
+        await rm(file, { force: true });
+        await writeFile(file, e.after);
+      }),
+    );
+    return copy;
+  } catch (error: unknown) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
   }
-  for (const e of edits) {
-    await mkdir(path.dirname(path.join(copy, e.file)), { recursive: true });
-    await writeFile(path.join(copy, e.file), e.after);
-  }
-  return copy;
 }
 
 // Renders of the unchanged checkout, per index: an index stands for one commit of the repository,
@@ -165,11 +171,21 @@ export function prerenderBefore(index: RepoIndex, root: string, renderer: Render
   renderBefore(index, kustomizeUnit(index, root), renderer).catch(() => {}); // the check reports it
 }
 
+export interface BlastRadiusOptions {
+  /**
+   * Told once the check has started its renders (or found none to run). Work a caller starts
+   * only then does not hold up the copy and the kubectl start on this small machine's event loop
+   * and cores: the render is what the proposal waits for longest.
+   */
+  onRendering?: () => void;
+}
+
 export async function checkBlastRadius(
   index: RepoIndex,
   changes: ObjectChange[],
   edits: FileEdit[],
   renderer: Renderer,
+  opts: BlastRadiusOptions = {},
 ): Promise<RenderCheck> {
   const notes: string[] = [];
   const units = renderUnits(index, edits);
@@ -180,61 +196,90 @@ export async function checkBlastRadius(
     notes.push('kubectl not found: kustomize render check skipped');
   if (units.some((u) => u.type === 'helm') && !hasHelm)
     notes.push('helm not found: Helm render check skipped');
-  if (runnable.length === 0) return { notes };
+  if (runnable.length === 0) {
+    opts.onRendering?.();
+    return { notes };
+  }
   const copy = await copyCheckout(index, runnable, edits);
-  const changed: [RenderedObject, RenderedObject][] = [];
-  let checkedAll = runnable.length === units.length;
+  const removeCopy = () => rm(path.dirname(copy), { recursive: true, force: true });
+  let outcome: UnitsOutcome;
   try {
-    for (const unit of runnable) {
-      const label =
-        unit.type === 'kustomize'
-          ? `kustomize ${unit.dir || '.'}`
-          : unit.type === 'helm'
-            ? `helm ${unit.release.releaseName}`
-            : unit.file;
-      // Both renders are independent processes: run them side by side.
-      const [rendered, renderedAfter] = await Promise.allSettled([
-        renderBefore(index, unit, renderer),
-        renderUnit(unit, copy, renderer),
-      ]);
-      if (rendered.status === 'rejected') {
-        const error: unknown = rendered.reason;
-        notes.push(
-          `${label}: render before the change failed, check skipped (${error instanceof Error ? error.message : String(error)})`,
-        );
-        checkedAll = false;
-        continue;
-      }
-      if (renderedAfter.status === 'rejected') {
-        const error: unknown = renderedAfter.reason;
-        return {
-          notes,
-          error: `${label}: the edited manifests do not render (${error instanceof Error ? error.message : String(error)})`,
-        };
-      }
-      const before: Objects = rendered.value;
-      const after: Objects = renderedAfter.value;
-      const problem = compare(label, before, after, changes, changed);
-      if (problem) return { notes, error: problem };
-      const how = unit.type === 'plain' ? 'documents compared' : 'rendered';
-      notes.push(`${label}: ${how} before and after; only the intended fields changed`);
+    outcome = await compareUnits(index, runnable, copy, changes, renderer, notes, opts.onRendering);
+  } catch (error: unknown) {
+    await removeCopy();
+    throw error;
+  }
+  // Nothing reads the copy any more: it is removed while the rendered diff is written.
+  const removed = removeCopy();
+  try {
+    if ('error' in outcome) return { notes, error: outcome.error };
+    const { changed } = outcome;
+    const missing = changes.filter((c) => !changed.some(([, a]) => isTarget(a, c)));
+    if (missing.length > 0 && outcome.checkedAll && runnable.length === units.length) {
+      const c = missing[0] as ObjectChange;
+      return {
+        notes,
+        error: `the rendered ${c.target.kind}/${c.target.name} did not change; the edit does not reach the live object`,
+      };
     }
+    const pairs = changed.map(([b, a]) => ({
+      file: `rendered/${objectId(a)}.yaml`,
+      before: stringify(b.object),
+      after: stringify(a.object),
+    }));
+    const renderedDiff = await gitDiff(pairs, 2);
+    return { notes, ...(renderedDiff ? { renderedDiff } : {}) };
   } finally {
-    await rm(path.dirname(copy), { recursive: true, force: true });
+    await removed;
   }
-  const missing = changes.filter((c) => !changed.some(([, a]) => isTarget(a, c)));
-  if (missing.length > 0 && checkedAll) {
-    const c = missing[0] as ObjectChange;
-    return {
-      notes,
-      error: `the rendered ${c.target.kind}/${c.target.name} did not change; the edit does not reach the live object`,
-    };
+}
+
+type UnitsOutcome = { error: string } | { changed: [RenderedObject, RenderedObject][]; checkedAll: boolean };
+
+/** Renders each unit before (cached) and after (in the copy) the edit and compares them. */
+async function compareUnits(
+  index: RepoIndex,
+  runnable: RenderUnit[],
+  copy: string,
+  changes: ObjectChange[],
+  renderer: Renderer,
+  notes: string[],
+  onRendering?: () => void,
+): Promise<UnitsOutcome> {
+  const changed: [RenderedObject, RenderedObject][] = [];
+  let checkedAll = true;
+  for (const unit of runnable) {
+    const label =
+      unit.type === 'kustomize'
+        ? `kustomize ${unit.dir || '.'}`
+        : unit.type === 'helm'
+          ? `helm ${unit.release.releaseName}`
+          : unit.file;
+    // Both renders are independent processes: run them side by side.
+    const renders = Promise.allSettled([
+      renderBefore(index, unit, renderer),
+      renderUnit(unit, copy, renderer),
+    ]);
+    onRendering?.(); // the caller's tell-once guard makes later units' calls no-ops
+    const [rendered, renderedAfter] = await renders;
+    if (rendered.status === 'rejected') {
+      const error: unknown = rendered.reason;
+      notes.push(
+        `${label}: render before the change failed, check skipped (${error instanceof Error ? error.message : String(error)})`,
+      );
+      checkedAll = false;
+      continue;
+    }
+    if (renderedAfter.status === 'rejected') {
+      const error: unknown = renderedAfter.reason;
+      return {
+        error: `${label}: the edited manifests do not render (${error instanceof Error ? error.message : String(error)})`,
+      };
+    }
+    const problem = compare(label, rendered.value, renderedAfter.value, changes, changed);
+    if (problem) return { error: problem };
+    const how = unit.type === 'plain' ? 'documents compared' : 'rendered';
+    notes.push(`${label}: ${how} before and after; only the intended fields changed`);
   }
-  const pairs = changed.map(([b, a]) => ({
-    file: `rendered/${objectId(a)}.yaml`,
-    before: stringify(b.object),
-    after: stringify(a.object),
-  }));
-  const renderedDiff = await gitDiff(pairs, 2);
-  return { notes, ...(renderedDiff ? { renderedDiff } : {}) };
+  return { changed, checkedAll };
 }

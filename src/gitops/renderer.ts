@@ -36,12 +36,34 @@ function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: nu
       { cwd, env: renderEnv(), timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error) {
-          const detail = (stderr || error.message).trim().split('\n')[0] ?? error.message;
+          const detail = errorLine(stderr) ?? error.message.trim().split('\n')[0] ?? error.message;
           reject(new Error(`${cmd} ${args[0] ?? ''}: ${detail}`));
         } else resolve(stdout);
       },
     );
   });
+}
+
+// klog's line header: severity letter, MMDD, time, pid, file:line].
+const KLOG = /^([IWEF])\d{4} [\d:.]+\s+\d+ [^\]]+\] /;
+
+/**
+ * The line of a failed render's stderr that says what went wrong. kubectl prints deprecation
+ * warnings first (`# Warning: 'patchesStrategicMerge' is deprecated…`) and, in recent versions,
+ * the error as a klog line (`E1207 … run.go:72] "command failed" err="…"`); helm says `Error: …`.
+ */
+export function errorLine(stderr: string): string | undefined {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^#?\s*warning:/i.test(line) && !/^W\d{4} /.test(line));
+  const line = lines.find((l) => /^error:/i.test(l) || KLOG.test(l)) ?? lines[0];
+  if (!line) return undefined;
+  const klog = line.replace(KLOG, '');
+  if (klog === line) return line;
+  // `"command failed" err="…"`: the quoted error is the message.
+  const err = /\berr="((?:[^"\\]|\\.)*)"/.exec(klog)?.[1];
+  return err ? err.replace(/\\(.)/g, '$1') : klog;
 }
 
 /**

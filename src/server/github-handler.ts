@@ -14,6 +14,7 @@ import { gitRemoteFor } from '../github/git-url.js';
 import type { PrAdmission } from '../github/pr-admission.js';
 import { createVerifyCheck } from '../github/verify-check.js';
 import { indexRepo } from '../gitops/index-repo.js';
+import { warmRenderers } from '../gitops/propose.js';
 import type { RepoIndex } from '../gitops/types.js';
 import { noteResolvedAfterMerge } from '../guard/alert-resolved.js';
 import { findHold, listHolds } from '../guard/hold-record.js';
@@ -113,7 +114,10 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
         const [index, config] = warm
           ? [warm.index, warm.config]
           : await Promise.all([indexRepo(repoRoot), loadRepoConfig(checkout.dir)]);
-        if (!warm) indexes.set(repoRoot, { sha: checkout.sha, index, config });
+        if (!warm) {
+          indexes.set(repoRoot, { sha: checkout.sha, index, config });
+          warmRenderers(index, { render: deps.render ?? true });
+        }
         const location = { top: checkout.dir, prefix: gitPrefixOf(route.path) };
         // The checkout was just reset to the base commit: its index is the base tree.
         const baseIndex = path.join(checkout.dir, '.git', 'index');

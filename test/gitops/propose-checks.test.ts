@@ -1,13 +1,19 @@
+import { readFile, rename, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { indexRepo } from '../../src/gitops/index-repo.js';
 import { getJs, MISSING } from '../../src/gitops/js-path.js';
 import { locateWorkload } from '../../src/gitops/locate.js';
-import { type ProposeOptions, proposeChanges, warmRenderCheck } from '../../src/gitops/propose.js';
+import {
+  type ProposeOptions,
+  proposeChanges,
+  warmRenderCheck,
+  warmRenderers,
+} from '../../src/gitops/propose.js';
 import { execRenderer, type Renderer } from '../../src/gitops/renderer.js';
 import type { GitopsProposal, ObjectChange, RepoIndex } from '../../src/gitops/types.js';
-import { container, FIXTURES, proposalOk } from './helpers.js';
+import { container, copyTree, FIXTURES, proposalOk, removeTree } from './helpers.js';
 
 const ROOT = path.join(FIXTURES, 'kustomize');
 let index: RepoIndex;
@@ -171,6 +177,86 @@ describe('proposeChanges checks and notes', () => {
     warmRenderCheck(await indexRepo(ROOT), source, { renderer: counting, render: false });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(dirs).toHaveLength(2);
+  });
+
+  it('tells the caller the edits once the render of the edited copy has started, and only once', async () => {
+    const real = execRenderer();
+    const told: string[][] = [];
+    const toldWhenCopyRendered: number[] = [];
+    const copies: string[] = [];
+    const renderer: Renderer = {
+      ...real,
+      kustomize: async (dir) => {
+        if (dir.startsWith(ROOT)) return real.kustomize(dir);
+        copies.push(dir);
+        toldWhenCopyRendered.push(told.length);
+        const out = await real.kustomize(dir);
+        toldWhenCopyRendered.push(told.length);
+        return out;
+      },
+    };
+    const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
+    const p = proposalOk(
+      await propose(change, { renderer, onEdits: (edits) => told.push(edits.map((e) => e.file)) }),
+    );
+    // Told after the edited copy's render started and before it ended: the caller's work overlaps it.
+    expect(toldWhenCopyRendered).toEqual([0, 1]);
+    expect(told).toEqual([p.files]);
+    // The copy is gone once the proposal is made.
+    await expect(stat(path.dirname(copies[0] as string))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('tells the caller the edits also when nothing is rendered', async () => {
+    const told: number[] = [];
+    const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
+    proposalOk(await propose(change, { render: false, onEdits: (edits) => told.push(edits.length) }));
+    expect(told).toEqual([1]);
+  });
+
+  it('renders an edited file that is a symbolic link in the checkout without writing through the link', async () => {
+    const dir = await copyTree(ROOT);
+    try {
+      const overlay = path.join(dir, 'apps', 'checkout', 'overlays', 'prod');
+      const real = path.join(overlay, 'resources-patch.real.yaml');
+      const original = await readFile(path.join(overlay, 'resources-patch.yaml'), 'utf8');
+      await rename(path.join(overlay, 'resources-patch.yaml'), real);
+      await symlink('resources-patch.real.yaml', path.join(overlay, 'resources-patch.yaml'));
+      const linked = await indexRepo(dir);
+      const source = locateWorkload(linked, prod);
+      if ('error' in source) throw new Error(source.error);
+      const p = proposalOk(
+        await proposeChanges(linked, source, [
+          { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi', expected: '1Gi' },
+        ]),
+      );
+      expect(p.files).toEqual(['apps/checkout/overlays/prod/resources-patch.yaml']);
+      expect(p.renderedDiff).toMatch(/\+\s+memory: 2Gi/);
+      expect(await readFile(real, 'utf8')).toBe(original);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
+  it('asks once whether the renderers a repository needs are installed, when it is indexed', async () => {
+    const asked: string[] = [];
+    const asking: Renderer = {
+      ...execRenderer(),
+      hasKustomize: async () => {
+        asked.push('kubectl');
+        return true;
+      },
+      hasHelm: async () => {
+        asked.push('helm');
+        return true;
+      },
+    };
+    warmRenderers(index, { renderer: asking });
+    expect(asked).toEqual(['kubectl']);
+    warmRenderers(await indexRepo(path.join(FIXTURES, 'helm')), { renderer: asking });
+    expect(asked).toEqual(['kubectl', 'helm']);
+    warmRenderers(await indexRepo(path.join(FIXTURES, 'plain')), { renderer: asking });
+    warmRenderers(index, { renderer: asking, render: false });
+    expect(asked).toEqual(['kubectl', 'helm']);
   });
 
   it('finds a related object next to the located workload (HPA without a namespace)', async () => {
