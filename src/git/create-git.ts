@@ -1,6 +1,7 @@
 // The one place that constructs simple-git clients (STYLE.md §4): no prompts, a timeout, and a
 // fixed author so that commits made by the bot are recognisable and reproducible.
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { type SimpleGit, simpleGit } from 'simple-git';
 
 export interface GitOptions {
@@ -39,7 +40,14 @@ export interface PlumbingOptions {
   /** Extra environment (e.g. GIT_INDEX_FILE for a temporary index). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Run at a lower CPU priority (BACKGROUND_NICENESS above the server's own): speculative work started next to the
+   * step the caller waits for (the render check), which it must not slow on a small machine.
+   */
+  background?: boolean;
 }
+
+export const BACKGROUND_NICENESS = 10;
 
 /**
  * One git plumbing command, for the hot path of the server. simple-git waits 50 ms after a command
@@ -53,7 +61,7 @@ export function gitPlumbing(
   options: PlumbingOptions = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       ['-c', 'core.quotepath=off', ...args],
       {
@@ -69,5 +77,13 @@ export function gitPlumbing(
         reject(new Error(`git ${args[0] ?? ''}: ${detail}`));
       },
     );
+    if (options.background && child.pid !== undefined) {
+      try {
+        // Relative to the server's own niceness (19 is the lowest priority).
+        os.setPriority(child.pid, Math.min(19, os.getPriority() + BACKGROUND_NICENESS));
+      } catch {
+        // It may have exited already; its priority then no longer matters.
+      }
+    }
   });
 }

@@ -55,14 +55,15 @@ async function refresh(dir: string, target: CheckoutTarget, initialized: Set<str
       initialized.add(dir);
     }
     const tracking = `refs/remotes/origin/${target.base}`;
-    // HEAD and the tracking ref are unborn in a fresh folder: rev-parse then fails.
-    const [known = '', head = ''] = (await git.raw(['rev-parse', tracking, 'HEAD']).catch(() => ''))
-      .trim()
-      .split('\n');
-    // Asking the remote where the base is costs far less than a fetch that finds nothing new.
-    const remote = (
-      await gitPlumbing(dir, ['ls-remote', '--refs', target.remote.url, `refs/heads/${target.base}`])
-    ).split(/\s+/)[0];
+    // Where the checkout is and where the remote's base is, asked side by side. HEAD and the
+    // tracking ref are unborn in a fresh folder: rev-parse then fails. Asking the remote costs far
+    // less than a fetch that finds nothing new.
+    const [local, listed] = await Promise.all([
+      gitPlumbing(dir, ['rev-parse', tracking, 'HEAD']).catch(() => ''),
+      gitPlumbing(dir, ['ls-remote', '--refs', target.remote.url, `refs/heads/${target.base}`]),
+    ]);
+    const [known = '', head = ''] = local.trim().split('\n');
+    const remote = listed.split(/\s+/)[0];
     if (!remote) throw new Error(`the remote has no branch ${target.base}`);
     if (remote !== known)
       await git.raw([

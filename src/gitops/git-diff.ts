@@ -18,16 +18,21 @@ export async function gitDiff(pairs: TextPair[], context = 3): Promise<string> {
   if (changed.length === 0) return '';
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-diff-'));
   try {
-    for (const p of changed) {
-      for (const [side, text] of [
-        ['a', p.before],
-        ['b', p.after],
-      ] as const) {
-        const target = path.join(tmp, side, p.file);
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, text);
-      }
-    }
+    // All sides written at once: each file operation is a round trip through libuv's pool.
+    await Promise.all(
+      changed.flatMap((p) =>
+        (
+          [
+            ['a', p.before],
+            ['b', p.after],
+          ] as const
+        ).map(async ([side, text]) => {
+          const target = path.join(tmp, side, p.file);
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(target, text);
+        }),
+      ),
+    );
     const git = createGit(tmp, { timeoutMs: 30_000 });
     const parts: string[] = [];
     for (const p of changed) {

@@ -43,14 +43,24 @@ export async function treeWithEdits(
   repo: RepoLocation,
   base: string,
   edits: FileEdit[],
-  options: { baseIndex?: string } = {},
+  options: {
+    baseIndex?: string;
+    /** Built speculatively while the caller waits for something else: git runs at a lower priority. */
+    background?: boolean;
+  } = {},
 ): Promise<TreeResult> {
   if (edits.length === 0) return { tree: await treeOf(repo, base) };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'aegis-commit-'));
   try {
     // A fixed number of git processes whatever the number of edits: each spawn is the cost here.
     const index = path.join(tmp, 'index');
-    const git = { raw: (args: string[]) => gitPlumbing(repo.top, args, { env: { GIT_INDEX_FILE: index } }) };
+    const git = {
+      raw: (args: string[]) =>
+        gitPlumbing(repo.top, args, {
+          env: { GIT_INDEX_FILE: index },
+          ...(options.background ? { background: true } : {}),
+        }),
+    };
     const files = edits.map((e) => `${repo.prefix}${e.file}`);
     // An index known to hold `base` (a checkout at that commit) is copied instead of read-tree:
     // with its cached trees, write-tree then rehashes only the edited directories.

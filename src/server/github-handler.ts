@@ -126,9 +126,10 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
         let prefetched: PrefetchedBranch | undefined;
         const result = await diagnoseIncident(draft, {
           // The fix's git tree and what GitHub holds for its branch need only the edits and the
-          // diagnosis: asked while the render check runs, used once it passes.
+          // diagnosis: asked while the render check runs, used once it passes. The tree's git
+          // processes run at a lower priority so that they do not slow the render itself.
           onEdits: (edits, subject) => {
-            const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex });
+            const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex, background: true });
             prebuilt = { base: checkout.sha, edits, tree };
             const branch = branchName(subject);
             const pr = forge.findOpenPr(branch);
