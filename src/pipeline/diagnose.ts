@@ -48,6 +48,11 @@ export interface DiagnoseResult {
   revisionRefused?: string;
 }
 
+/** What a fix's commit message and branch name are made of, known before its render check ends. */
+export type EditsSubject = Pick<DiagnoseResult, 'incident' | 'diagnosis'> & {
+  remediation: Pick<Remediation, 'operations'>;
+};
+
 export interface DiagnoseDeps {
   reader: ClusterReader;
   repoRoot: string;
@@ -64,10 +69,11 @@ export interface DiagnoseDeps {
   /** `/aegis revise`: ask the LLM (required) for a different plan following this instruction. */
   revision?: { instruction: string };
   /**
-   * Told a proposal's file edits, with the diagnosis they fix, before its render check runs (see
-   * ProposeOptions.onEdits): the caller may start work that depends only on them.
+   * Told a proposal's file edits, with the diagnosis they fix and the plan's operations, while its
+   * render check runs (see ProposeOptions.onEdits): the caller may start work that depends only on
+   * them (the server builds the fix's tree and commit).
    */
-  onEdits?: (edits: FileEdit[], subject: Pick<DiagnoseResult, 'incident' | 'diagnosis'>) => void;
+  onEdits?: (edits: FileEdit[], subject: EditsSubject) => void;
   /** Evidence already gathered for this draft (the server routes on it first); read otherwise. */
   gathered?: { incident: Incident; evidence: Evidence };
 }
@@ -215,7 +221,11 @@ async function remediate(
     ...(input.deps.onEdits
       ? {
           onEdits: (edits: FileEdit[]) =>
-            input.deps.onEdits?.(edits, { incident: input.incident, diagnosis: finding.diagnosis }),
+            input.deps.onEdits?.(edits, {
+              incident: input.incident,
+              diagnosis: finding.diagnosis,
+              remediation: { operations: plan.operations },
+            }),
         }
       : {}),
   });

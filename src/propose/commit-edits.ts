@@ -5,7 +5,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { createGit, type GitOptions, gitPlumbing } from '../git/create-git.js';
+import { BOT_AUTHOR, createGit, type GitOptions, gitPlumbing } from '../git/create-git.js';
 import type { FileEdit } from '../gitops/types.js';
 
 export interface RepoLocation {
@@ -127,13 +127,29 @@ function blobId(content: string): string {
 
 export async function commitTree(
   repo: RepoLocation,
-  input: { tree: string; parent: string; message: string; date: Date; author?: GitOptions['author'] },
+  input: {
+    tree: string;
+    parent: string;
+    message: string;
+    date: Date;
+    author?: GitOptions['author'];
+    /** Made ahead, while the caller waits for something else: git runs at a lower priority. */
+    background?: boolean;
+  },
 ): Promise<string> {
   const stamp = `${Math.floor(input.date.getTime() / 1000)} +0000`;
-  const git = createGit(repo.top, input.author ? { author: input.author } : {})
-    .env('GIT_AUTHOR_DATE', stamp)
-    .env('GIT_COMMITTER_DATE', stamp);
-  return (await git.raw(['commit-tree', input.tree, '-p', input.parent, '-m', input.message])).trim();
+  const author = input.author ?? BOT_AUTHOR;
+  const args = ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`];
+  return (
+    await gitPlumbing(
+      repo.top,
+      [...args, 'commit-tree', input.tree, '-p', input.parent, '-m', input.message],
+      {
+        env: { GIT_AUTHOR_DATE: stamp, GIT_COMMITTER_DATE: stamp },
+        ...(input.background ? { background: true } : {}),
+      },
+    )
+  ).trim();
 }
 
 export interface CommitAuthor {

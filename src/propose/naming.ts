@@ -2,7 +2,7 @@
 // and the single commit's message. Everything here is a pure function of the diagnosis.
 import type { Operation } from '../core/types.js';
 import { redact } from '../evidence/redact.js';
-import type { DiagnoseResult } from '../pipeline/diagnose.js';
+import type { DiagnoseResult, EditsSubject } from '../pipeline/diagnose.js';
 
 export const LABELS = {
   aegis: 'aegis',
@@ -74,7 +74,7 @@ export function issueLabels(result: Subject): string[] {
 }
 
 /** `fix(<workload>): <what changes> [aegis]`, at most 72 characters before the tag. */
-export function prTitle(result: Pick<DiagnoseResult, 'incident' | 'remediation'>): string {
+export function prTitle(result: Pick<EditsSubject, 'incident' | 'remediation'>): string {
   const what = result.remediation.operations.map(describeOperation).join(', ') || 'apply the proposed change';
   const head = `fix(${subjectName(result)}): `;
   const room = TITLE_MAX - head.length;
@@ -88,9 +88,7 @@ export function issueTitle(result: Subject): string {
 }
 
 /** Conventional commit: the title (without the tag) and a body naming the incident. */
-export function commitMessage(
-  result: Pick<DiagnoseResult, 'incident' | 'diagnosis' | 'remediation'>,
-): string {
+export function commitMessage(result: EditsSubject): string {
   const subject = prTitle(result).replace(/ \[aegis\]$/, '');
   const lines = [
     subject,

@@ -68,6 +68,11 @@ export interface PrebuiltTree {
   base: string;
   edits: FileEdit[];
   tree: Promise<TreeResult>;
+  /**
+   * The fix's commit on `tree`, made ahead with this message (and the time it was made); used only
+   * when the proposal's commit message is the same. Undefined when the tree could not be built.
+   */
+  commit?: { message: string; sha: Promise<string | undefined> };
 }
 
 export interface ProposeOutcome {
@@ -107,10 +112,13 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
       'pass --base BRANCH',
     );
   // The fix's tree depends only on the base: built while the forge is asked about the branch.
-  const building =
+  const prebuilt =
     deps.prebuilt && deps.prebuilt.base === base && sameEdits(deps.prebuilt.edits, result.proposal.edits)
-      ? deps.prebuilt.tree
-      : treeWithEdits(repo, base, result.proposal.edits, deps.baseIndex ? { baseIndex: deps.baseIndex } : {});
+      ? deps.prebuilt
+      : undefined;
+  const building =
+    prebuilt?.tree ??
+    treeWithEdits(repo, base, result.proposal.edits, deps.baseIndex ? { baseIndex: deps.baseIndex } : {});
   building.catch(() => {}); // awaited below; an early return must not leave it unhandled
   const early = forge && deps.prefetched?.branch === branch ? deps.prefetched : undefined;
   const [existing, pr] = await Promise.all([
@@ -149,16 +157,23 @@ export async function proposeIncident(result: DiagnoseResult, deps: ProposeDeps)
     return { outcome: 'skipped', ...drafted, reason: `${built.mismatch}; update the checkout and run again` };
   const reuse =
     existing && (await treeOf(repo, existing)) === built.tree && (await isChildOf(repo, existing, base));
+  const message = commitMessage(result);
+  // A commit made ahead from this very tree and message (it also has the bot as its author).
+  const ahead =
+    prebuilt?.commit?.message === message && author === BOT_AUTHOR
+      ? await prebuilt.commit.sha.catch(() => undefined)
+      : undefined;
   const commit =
     reuse && existing
       ? existing
-      : await commitTree(repo, {
+      : (ahead ??
+        (await commitTree(repo, {
           tree: built.tree,
           parent: base,
-          message: commitMessage(result),
+          message,
           date: (deps.clock ?? (() => new Date()))(),
           author,
-        });
+        })));
   const rewritten = commit !== existing;
 
   if (!forge) {

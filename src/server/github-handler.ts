@@ -22,8 +22,8 @@ import type { OllamaDiagnoser } from '../llm/diagnoser.js';
 import { createGitHubRunbook } from '../llm/github-runbook.js';
 import type { RunbookMemory } from '../llm/runbook.js';
 import { diagnoseIncident } from '../pipeline/diagnose.js';
-import { treeWithEdits } from '../propose/commit-edits.js';
-import { branchName } from '../propose/naming.js';
+import { commitTree, treeWithEdits } from '../propose/commit-edits.js';
+import { branchName, commitMessage } from '../propose/naming.js';
 import {
   type PrebuiltTree,
   type PrefetchedBranch,
@@ -130,7 +130,19 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
           // processes run at a lower priority so that they do not slow the render itself.
           onEdits: (edits, subject) => {
             const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex, background: true });
-            prebuilt = { base: checkout.sha, edits, tree };
+            const message = commitMessage(subject);
+            const sha = tree.then((built) =>
+              'tree' in built
+                ? commitTree(location, {
+                    tree: built.tree,
+                    parent: checkout.sha,
+                    message,
+                    date: new Date(),
+                    background: true,
+                  })
+                : undefined,
+            );
+            prebuilt = { base: checkout.sha, edits, tree, commit: { message, sha } };
             const branch = branchName(subject);
             const pr = forge.findOpenPr(branch);
             prefetched = {
@@ -141,7 +153,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
               refusal: pr.then((open) => (open ? undefined : admitNewPr(branch))),
             };
             // proposeIncident awaits them, or asks again without them.
-            for (const early of [tree, prefetched.existing, prefetched.pr, prefetched.refusal])
+            for (const early of [tree, sha, prefetched.existing, prefetched.pr, prefetched.refusal])
               early?.catch(() => {});
           },
           reader: deps.reader,

@@ -18,6 +18,7 @@ function envPrintingKubectl(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aegis-renderer-env-'));
   dirs.push(dir);
   const bin = path.join(dir, 'kubectl');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
   writeFileSync(bin, '#!/bin/sh\nprintf "GOGC=%s GOMEMLIMIT=%s\\n" "${GOGC-unset}" "${GOMEMLIMIT-unset}"\n');
   chmodSync(bin, 0o755);
   return bin;

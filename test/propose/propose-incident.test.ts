@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Forge } from '../../src/forge/forge.js';
 import { createLocalForge } from '../../src/forge/local-forge.js';
 import { BOT_AUTHOR } from '../../src/git/create-git.js';
-import { locateRepo, treeWithEdits } from '../../src/propose/commit-edits.js';
+import { commitTree, locateRepo, treeWithEdits } from '../../src/propose/commit-edits.js';
+import { commitMessage } from '../../src/propose/naming.js';
 import { HUMAN_COMMIT_MARKER, proposeIncident } from '../../src/propose/propose-incident.js';
 import { biggerFactor, diagnoseScenario, type GitopsFixture, git, gitopsFixture } from './git-fixture.js';
 
@@ -83,6 +84,86 @@ describe('proposeIncident with a patch', () => {
     const again = await proposeIncident(result, { ...deps, prebuilt: { base, edits, tree: early } });
     expect(again.outcome).toBe('unchanged');
     expect(git(fx.origin, 'rev-parse', `${branch}^{tree}`)).toBe(built.tree);
+  });
+
+  /** The proposal's tree, built ahead, and a way to commit it ahead with a message. */
+  async function madeAhead(result: Awaited<ReturnType<typeof diagnoseScenario>>) {
+    const edits = result.proposal?.edits ?? [];
+    const repo = await locateRepo(fx.clone);
+    if (!repo || edits.length === 0) throw new Error('no repository or no edits');
+    const base = git(fx.clone, 'rev-parse', 'HEAD');
+    const tree = treeWithEdits(repo, base, edits);
+    const built = await tree;
+    if (!('tree' in built)) throw new Error(built.mismatch);
+    const commit = async (message: string) => ({
+      message,
+      sha: Promise.resolve(
+        await commitTree(repo, {
+          tree: built.tree,
+          parent: base,
+          message,
+          date: new Date('2025-03-03T08:59:00Z'),
+        }),
+      ),
+    });
+    return { base, edits, tree, commit };
+  }
+
+  it("pushes the commit made ahead when it carries the proposal's message", async () => {
+    const result = await diagnoseScenario(OOM, fx.clone);
+    const { commit, ...prebuilt } = await madeAhead(result);
+    const made = await commit(commitMessage(result));
+    const opened = await proposeIncident(result, {
+      forge,
+      repoDir: fx.clone,
+      baseBranch: 'main',
+      clock,
+      prebuilt: { ...prebuilt, commit: made },
+    });
+    expect(opened).toMatchObject({ outcome: 'opened', commit: await made.sha, pushed: true });
+    expect(remoteSha(opened.branch ?? '')).toBe(await made.sha);
+  });
+
+  it('commits itself when the commit made ahead has another message (the plan changed)', async () => {
+    const result = await diagnoseScenario(OOM, fx.clone);
+    const { commit, ...prebuilt } = await madeAhead(result);
+    const stale = await commit('fix(other): something else');
+    const opened = await proposeIncident(result, {
+      forge,
+      repoDir: fx.clone,
+      baseBranch: 'main',
+      clock,
+      prebuilt: { ...prebuilt, commit: stale },
+    });
+    expect(opened.outcome).toBe('opened');
+    expect(opened.commit).not.toBe(await stale.sha);
+    expect(git(fx.origin, 'log', '-1', '--format=%B', opened.branch ?? '')).toBe(
+      commitMessage(result).trim(),
+    );
+  });
+
+  it('commits itself when the commit made ahead failed', async () => {
+    const result = await diagnoseScenario(OOM, fx.clone);
+    const edits = result.proposal?.edits ?? [];
+    const repo = await locateRepo(fx.clone);
+    if (!repo) throw new Error('no repository');
+    const base = git(fx.clone, 'rev-parse', 'HEAD');
+    const failed = Promise.reject(new Error('git commit-tree: fatal: disk full'));
+    failed.catch(() => {}); // as the server does: proposeIncident awaits it later
+    const opened = await proposeIncident(result, {
+      forge,
+      repoDir: fx.clone,
+      baseBranch: 'main',
+      clock,
+      prebuilt: {
+        base,
+        edits,
+        tree: treeWithEdits(repo, base, edits),
+        commit: { message: commitMessage(result), sha: failed },
+      },
+    });
+    expect(opened.outcome).toBe('opened');
+    expect(remoteSha(opened.branch ?? '')).toBe(opened.commit);
   });
 
   it('rewrites the one commit with force-with-lease when the fix changes', async () => {
