@@ -27,12 +27,14 @@ afterEach(() => rmSync(fx.work, { recursive: true, force: true }));
 
 const remoteSha = (branch: string) => git(fx.origin, 'rev-parse', `refs/heads/${branch}`);
 const commitsOver = (branch: string) => Number(git(fx.origin, 'rev-list', '--count', `main..${branch}`));
+/** proposeIncident's dependencies with the local forge over the fixture's origin. */
+const forgeDeps = () => ({ forge, repoDir: fx.clone, baseBranch: 'main', clock });
 
 describe('proposeIncident with a patch', () => {
   it('opens one branch, one commit and one PR; a second run changes nothing', async () => {
     // Arrange
     const result = await diagnoseScenario(OOM, fx.clone);
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
 
     // Act
     const first = await proposeIncident(result, deps);
@@ -73,7 +75,7 @@ describe('proposeIncident with a patch', () => {
     const other = edits.map((e) => ({ ...e, after: e.after.replace(/memory: \S+/, 'memory: 9Gi') }));
     expect(other[0]?.after).toContain('memory: 9Gi');
     const stale = { base, edits: other, tree: treeWithEdits(repo, base, other) };
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const opened = await proposeIncident(result, { ...deps, prebuilt: stale });
     const branch = opened.branch ?? '';
     expect(git(fx.origin, 'diff', 'main', branch)).not.toContain('9Gi');
@@ -114,10 +116,7 @@ describe('proposeIncident with a patch', () => {
     const { commit, ...prebuilt } = await madeAhead(result);
     const made = await commit(commitMessage(result));
     const opened = await proposeIncident(result, {
-      forge,
-      repoDir: fx.clone,
-      baseBranch: 'main',
-      clock,
+      ...forgeDeps(),
       prebuilt: { ...prebuilt, commit: made },
     });
     expect(opened).toMatchObject({ outcome: 'opened', commit: await made.sha, pushed: true });
@@ -129,10 +128,7 @@ describe('proposeIncident with a patch', () => {
     const { commit, ...prebuilt } = await madeAhead(result);
     const stale = await commit('fix(other): something else');
     const opened = await proposeIncident(result, {
-      forge,
-      repoDir: fx.clone,
-      baseBranch: 'main',
-      clock,
+      ...forgeDeps(),
       prebuilt: { ...prebuilt, commit: stale },
     });
     expect(opened.outcome).toBe('opened');
@@ -151,10 +147,7 @@ describe('proposeIncident with a patch', () => {
     const failed = Promise.reject(new Error('git commit-tree: fatal: disk full'));
     failed.catch(() => {}); // as the server does: proposeIncident awaits it later
     const opened = await proposeIncident(result, {
-      forge,
-      repoDir: fx.clone,
-      baseBranch: 'main',
-      clock,
+      ...forgeDeps(),
       prebuilt: {
         base,
         edits,
@@ -167,7 +160,7 @@ describe('proposeIncident with a patch', () => {
   });
 
   it('rewrites the one commit with force-with-lease when the fix changes', async () => {
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const first = await proposeIncident(await diagnoseScenario(OOM, fx.clone), deps);
     await forge.addLabels(first.pr?.number ?? 0, ['aegis/verify:passed']);
 
@@ -186,7 +179,7 @@ describe('proposeIncident with a patch', () => {
   });
 
   it('updates only the body when the evidence changes but the fix does not', async () => {
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const result = await diagnoseScenario(OOM, fx.clone);
     const first = await proposeIncident(result, deps);
     const moreEvidence = {
@@ -205,7 +198,7 @@ describe('proposeIncident with a patch', () => {
   });
 
   it("uses what the forge said early of the incident's branch, and ignores it for another branch", async () => {
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const result = await diagnoseScenario(OOM, fx.clone);
     const refused = (branch: string) => ({
       branch,
@@ -231,7 +224,7 @@ describe('proposeIncident with a patch', () => {
   });
 
   it('leaves a PR on hold alone', async () => {
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const first = await proposeIncident(await diagnoseScenario(OOM, fx.clone), deps);
     await forge.addLabels(first.pr?.number ?? 0, ['aegis/hold']);
 
@@ -257,7 +250,7 @@ describe('proposeIncident with a patch', () => {
   });
 
   it('stops updating after a human commit and says so in one comment', async () => {
-    const deps = { forge, repoDir: fx.clone, baseBranch: 'main', clock };
+    const deps = forgeDeps();
     const first = await proposeIncident(await diagnoseScenario(OOM, fx.clone), deps);
     const branch = first.branch ?? '';
     const other = path.join(fx.work, 'human');

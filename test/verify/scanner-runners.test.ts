@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTrivyScan } from '../../src/verify/scanners/trivy.js';
 import { runZapScan } from '../../src/verify/scanners/zap.js';
-import { fakeBinDir, TRIVY_DIR, ZAP_DIR } from './helpers/scanner-fixtures.js';
+import { fakeBinDir } from '../support/fake-bin.js';
+import { TRIVY_DIR, ZAP_DIR } from './helpers/scanner-fixtures.js';
 
 const GATE = ['CRITICAL', 'HIGH'];
 
