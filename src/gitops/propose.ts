@@ -10,6 +10,10 @@ import { gitDiff, gitPrefix } from './git-diff.js';
 import { pathToString } from './js-path.js';
 import { checkBlastRadius, prerenderBefore } from './render-check.js';
 import { execRenderer, type Renderer } from './renderer.js';
+import { repoFiles } from './repo-files.js';
+import { overlayEdits, resolveChange } from './resolve.js';
+import type { ResolveContext } from './resolve-context.js';
+import type { DocEdit, FileEdit, GitopsProposal, ObjectChange, RepoIndex, WorkloadSource } from './types.js';
 
 // The checkout's place in its git repository never changes for an index: asked of git once.
 const prefixes = new WeakMap<RepoIndex, Promise<string>>();
@@ -55,19 +59,14 @@ export function warmRenderCheck(index: RepoIndex, source: WorkloadSource, opts: 
     .catch(() => {});
 }
 
-import { repoFiles } from './repo-files.js';
-import { overlayEdits, resolveChange } from './resolve.js';
-import type { ResolveContext } from './resolve-context.js';
-import type { DocEdit, FileEdit, GitopsProposal, ObjectChange, RepoIndex, WorkloadSource } from './types.js';
-
 export interface ProposeOptions {
   /** Render before/after to check the blast radius (default true). */
   render?: boolean;
   /** Renderer to use (default: kubectl/helm from PATH). */
   renderer?: Renderer;
   /**
-   * Told the file edits as soon as they are known, before the render check: a caller may start
-   * work that depends only on them (the server builds the fix's git tree meanwhile).
+   * Told the file edits once the render check's renders are running (right away without one): a
+   * caller may start work that depends only on them (the server builds the fix's tree and commit).
    */
   onEdits?: (edits: FileEdit[]) => void;
 }
