@@ -10,6 +10,7 @@ import type { DiagnoseDeps } from '../pipeline/diagnose.js';
 import { createLogger } from '../server/logger.js';
 import { createMetrics } from '../server/metrics.js';
 import { createProposeHandler } from '../server/propose-handler.js';
+import { idleWithin } from '../server/queue.js';
 import { type RunningServer, startServer } from '../server/start.js';
 
 export interface LocalBotOptions {
@@ -75,16 +76,8 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
 }
 
 /** Waits until the queue has handled every incident, or `timeoutMs`; false on timeout. */
-export async function waitForIdle(bot: LocalBot, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const done = await Promise.race([
-    bot.server.queue.idle().then(() => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  return done;
+export function waitForIdle(bot: LocalBot, timeoutMs: number): Promise<boolean> {
+  return idleWithin(bot.server.queue, timeoutMs);
 }
 
 /** The reason the server logged for a failed incident (its `err` message), if any. */

@@ -208,12 +208,15 @@ export function createLocalForge(options: LocalForgeOptions): LocalForge {
     reviewCount: async () => 0,
     markMerged: (number, mergeCommit) =>
       serial(async () => {
-        const item = await get(number);
-        if (item.type !== 'pull')
-          throw new Error(`local forge: #${number} is an issue; only pull requests are merged`);
-        if (item.state === 'closed')
-          throw new Error(`local forge: pull request #${number} is closed; reopen it before merging`);
-        return toPr((await change(number, (current) => ({ ...current, state: 'merged', mergeCommit }))).item);
+        // Checked inside the edit: the state is read once, and a refusal saves nothing.
+        const { item } = await change(number, (current) => {
+          if (current.type !== 'pull')
+            throw new Error(`local forge: #${number} is an issue; only pull requests are merged`);
+          if (current.state === 'closed')
+            throw new Error(`local forge: pull request #${number} is closed; reopen it before merging`);
+          return { ...current, state: 'merged', mergeCommit };
+        });
+        return toPr(item);
       }),
     close: (number) =>
       serial(async () => {

@@ -21,6 +21,19 @@ export interface IncidentQueue {
   idle(): Promise<void>;
 }
 
+/** Waits until the queue has handled every incident, or `timeoutMs`; false on timeout. */
+export async function idleWithin(queue: Pick<IncidentQueue, 'idle'>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = await Promise.race([
+    queue.idle().then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  return idle;
+}
+
 export interface QueueOptions {
   concurrency: number;
   maxDepth: number;

@@ -13,7 +13,7 @@ import { createAegisApp } from './app.js';
 import type { IncidentHandler } from './incident-handler.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createIncidentQueue, type IncidentQueue } from './queue.js';
+import { createIncidentQueue, type IncidentQueue, idleWithin } from './queue.js';
 
 export interface StartOptions {
   config: ServerConfig;
@@ -99,14 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async stop(drainMs = DEFAULT_DRAIN_MS) {
       guard?.stop();
       await server.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        queue.idle().then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), drainMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      const drained = await idleWithin(queue, drainMs);
       if (!drained) log.warn({ queueDepth: queue.depth, drainMs }, 'stopped with incidents still queued');
     },
   };
