@@ -35,7 +35,7 @@ import { fetchPullTarget, type PullTarget, pullNumber } from './pull-target.js';
 import { annotate, appendSummary, type RunnerFiles, setOutput } from './runner-files.js';
 import {
   CHECK_CONCLUSION,
-  type CheckOutcome,
+  type CheckCompletion,
   completeVerifyCheck,
   startVerifyCheck,
   type VerifyCheckRun,
@@ -158,7 +158,7 @@ function reportComment(
   markdown: (maxChars: number) => string,
   pull: PullTarget,
   verdict: Verdict,
-  outcome: CheckOutcome,
+  outcome: CheckCompletion,
   run: WorkflowRun,
 ): string {
   const block = renderResultBlock({
@@ -213,7 +213,7 @@ async function reportCrash(
   const { github, files } = deps;
   const link = run.url ? `\n\nSee the [workflow run](${run.url}) for the log.` : '';
   const summary = `${REPORT_MARKER}\n## 🛑 Shadow verification could not run\n\n**The Action stopped: ${what}**\n\nNothing was verified: this is not a pass.${link}`;
-  const outcome: CheckOutcome = {
+  const outcome: CheckCompletion = {
     conclusion: CHECK_CONCLUSION.error,
     title: `error: ${what}`.slice(0, 200),
     summary: summary.slice(0, CHECK_SUMMARY_LIMIT),

@@ -5,9 +5,14 @@
 // which completes it from the result block in the report comment when the workflow run ends
 // (src/chatops/on-workflow-run.ts); a second check of the same name would only confuse the PR.
 import { type GitHubClient, httpStatus, type RepoRef } from '../github/client.js';
-import { type CheckConclusion, REVERIFY_BUTTON, VERIFY_CHECK_NAME } from '../github/verify-check.js';
+import {
+  type CheckCompletion,
+  completeCheck,
+  openVerifyChecks,
+  VERIFY_CHECK_NAME,
+} from '../github/verify-check.js';
 
-export { CHECK_CONCLUSION, type CheckConclusion } from '../github/verify-check.js';
+export { CHECK_CONCLUSION, type CheckCompletion, type CheckConclusion } from '../github/verify-check.js';
 
 export interface VerifyCheckRun extends RepoRef {
   id: number;
@@ -30,14 +35,8 @@ export async function startVerifyCheck(
   notice: (message: string) => void,
 ): Promise<VerifyCheckRun> {
   const repo = { owner: target.owner, repo: target.repo };
-  const runs = await github.paginate(github.rest.checks.listForRef, {
-    ...repo,
-    ref: target.headSha,
-    check_name: VERIFY_CHECK_NAME,
-    per_page: 100,
-  });
   // The newest one still waiting: a reverify queues a fresh check on the same commit.
-  const queued = runs.filter((run) => run.status !== 'completed').sort((a, b) => b.id - a.id)[0];
+  const queued = (await openVerifyChecks(github, repo, target.headSha)).sort((a, b) => b.id - a.id)[0];
   if (queued) {
     try {
       await github.rest.checks.update({
@@ -74,29 +73,13 @@ export async function startVerifyCheck(
   return { ...repo, id: data.id, appCreated: false, writable: true };
 }
 
-export interface CheckOutcome {
-  conclusion: CheckConclusion;
-  title: string;
-  summary: string;
-}
-
 /** Completes the check, or leaves it to the app when this token may not (see startVerifyCheck). */
 export async function completeVerifyCheck(
   github: GitHubClient,
   check: VerifyCheckRun,
-  outcome: CheckOutcome,
+  outcome: CheckCompletion,
 ): Promise<'completed' | 'left to the app'> {
   if (!check.writable) return 'left to the app';
-  await github.rest.checks.update({
-    owner: check.owner,
-    repo: check.repo,
-    check_run_id: check.id,
-    status: 'completed',
-    conclusion: outcome.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { title: outcome.title, summary: outcome.summary },
-    // Re-sent so the button survives the update; it reaches only the app that created the check.
-    ...(check.appCreated ? { actions: [REVERIFY_BUTTON] } : {}),
-  });
+  await completeCheck(github, check, outcome, { appCreated: check.appCreated });
   return 'completed';
 }

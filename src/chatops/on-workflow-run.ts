@@ -7,11 +7,11 @@
 // without a verdict for the commit completes the check as cancelled or failed, never as a pass.
 import type { Logger } from 'pino';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { REVERIFY_BUTTON, VERIFY_CHECK_NAME } from '../github/verify-check.js';
+import { completeCheck, openVerifyChecks } from '../github/verify-check.js';
 import type { ChatOpsDeps } from './chatops-deps.js';
 import { labelRunWithoutVerdict } from './verify-labels.js';
 import { findVerifyResult } from './verify-result-comment.js';
-import { type CheckCompletion, outcomeFromResult, outcomeWithoutResult } from './verify-run-outcome.js';
+import { outcomeFromResult, outcomeWithoutResult } from './verify-run-outcome.js';
 import { type RunRef, verifyRunPulls } from './verify-run-pulls.js';
 
 export interface VerifyWorkflowRun extends RunRef {
@@ -65,7 +65,11 @@ export async function handleVerifyWorkflowRun(
     return;
   }
   const completion = found ? outcomeFromResult(found.result, found.body) : outcomeWithoutResult(run);
-  for (const check of pending) await complete(github, repo, check.id, completion, run.html_url);
+  for (const check of pending)
+    await completeCheck(github, { ...repo, id: check.id }, completion, {
+      appCreated: true,
+      detailsUrl: run.html_url,
+    });
   if (!found) await labelRunWithoutVerdict(github, repo, pulls, run);
   log.info(
     {
@@ -85,16 +89,9 @@ async function pendingChecks(
   sha: string,
   appId: number,
 ): Promise<{ id: number; slug?: string }[]> {
-  const runs = await github.paginate(github.rest.checks.listForRef, {
-    ...repo,
-    ref: sha,
-    check_name: VERIFY_CHECK_NAME,
-    filter: 'all',
-    per_page: 100,
-  });
-  return runs
-    .filter((r) => r.app?.id === appId && r.status !== 'completed')
-    .map((r) => ({ id: r.id, ...(r.app?.slug ? { slug: r.app.slug } : {}) }));
+  return (await openVerifyChecks(github, repo, sha))
+    .filter((check) => check.app?.id === appId)
+    .map((check) => ({ id: check.id, ...(check.app?.slug ? { slug: check.app.slug } : {}) }));
 }
 
 async function anotherRunGoing(
@@ -109,24 +106,4 @@ async function anotherRunGoing(
     per_page: 100,
   });
   return data.workflow_runs.some((r) => r.id !== run.id && r.status !== 'completed');
-}
-
-async function complete(
-  github: GitHubClient,
-  repo: RepoRef,
-  checkRunId: number,
-  completion: CheckCompletion,
-  detailsUrl: string,
-): Promise<void> {
-  await github.rest.checks.update({
-    ...repo,
-    check_run_id: checkRunId,
-    status: 'completed',
-    conclusion: completion.conclusion,
-    completed_at: new Date().toISOString(),
-    details_url: detailsUrl,
-    output: { title: completion.title, summary: completion.summary },
-    // Re-sent so the button survives the update.
-    actions: [REVERIFY_BUTTON],
-  });
 }

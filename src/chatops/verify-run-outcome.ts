@@ -1,15 +1,9 @@
 // What the app writes on its `aegis/verify` check when the verify workflow run has ended: the
 // verdict of the run's result block (conclusion from the verdict, never from the block's own
 // words), or, when the run left none for this commit, an outcome that is never a pass.
-import { CHECK_CONCLUSION } from '../github/verify-check.js';
+import { CHECK_CONCLUSION, type CheckCompletion } from '../github/verify-check.js';
 import { CHECK_SUMMARY_LIMIT } from '../verify/report-markdown.js';
 import { type VerifyResult, withoutResultBlocks } from '../verify/result-block.js';
-
-export interface CheckCompletion {
-  conclusion: 'success' | 'failure' | 'action_required' | 'cancelled';
-  title: string;
-  summary: string;
-}
 
 /** GitHub shows a check title on one line; the Action's titles are cut the same way. */
 const TITLE_LIMIT = 200;

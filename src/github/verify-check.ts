@@ -29,6 +29,66 @@ export const CHECK_CONCLUSION = {
 } as const satisfies Record<Verdict, string>;
 export type CheckConclusion = (typeof CHECK_CONCLUSION)[Verdict];
 
+/** A check's `aegis/verify` run on a commit that is not completed yet, and the app that owns it. */
+export interface OpenVerifyCheck {
+  id: number;
+  app?: { id: number; slug?: string };
+}
+
+/**
+ * The `aegis/verify` check runs on a commit that are still queued or in progress, of every app and
+ * every check suite (`filter: all`: the default `latest` could hide an older one still waiting).
+ */
+export async function openVerifyChecks(
+  github: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+): Promise<OpenVerifyCheck[]> {
+  const runs = await github.paginate(github.rest.checks.listForRef, {
+    ...repo,
+    ref: sha,
+    check_name: VERIFY_CHECK_NAME,
+    filter: 'all',
+    per_page: 100,
+  });
+  return runs
+    .filter((run) => run.status !== 'completed')
+    .map((run) => ({
+      id: run.id,
+      ...(run.app ? { app: { id: run.app.id, ...(run.app.slug ? { slug: run.app.slug } : {}) } } : {}),
+    }));
+}
+
+/** How a verification ended on its check: never a pass unless the verdict was one. */
+export interface CheckCompletion {
+  conclusion: CheckConclusion | 'cancelled';
+  title: string;
+  summary: string;
+}
+
+/**
+ * Completes an `aegis/verify` check run. The app's check keeps its Re-verify button (re-sent, or
+ * the update drops it; it reaches only the app that created the check).
+ */
+export async function completeCheck(
+  github: GitHubClient,
+  check: RepoRef & { id: number },
+  completion: CheckCompletion,
+  options: { appCreated: boolean; detailsUrl?: string },
+): Promise<void> {
+  await github.rest.checks.update({
+    owner: check.owner,
+    repo: check.repo,
+    check_run_id: check.id,
+    status: 'completed',
+    conclusion: completion.conclusion,
+    completed_at: new Date().toISOString(),
+    ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
+    output: { title: completion.title, summary: completion.summary },
+    ...(options.appCreated ? { actions: [REVERIFY_BUTTON] } : {}),
+  });
+}
+
 export interface VerifyTarget extends RepoRef {
   headSha: string;
   prNumber: number;
