@@ -19,6 +19,17 @@ export async function postComment(github: GitHubClient, target: IssueRef, body: 
   });
 }
 
+/** The comments of a PR or issue that carry `marker`, oldest first. */
+export async function markedComments(github: GitHubClient, target: IssueRef, marker: string) {
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.number,
+    per_page: 100,
+  });
+  return comments.filter((c) => hasMarker(c.body, marker));
+}
+
 /** The one comment carrying `marker`: edited in place when it exists, so reruns do not pile up. */
 export async function upsertComment(
   github: GitHubClient,
@@ -27,13 +38,7 @@ export async function upsertComment(
   body: string,
 ): Promise<'created' | 'updated' | 'unchanged'> {
   const text = withMarker(marker, redact(body));
-  const comments = await github.paginate(github.rest.issues.listComments, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.number,
-    per_page: 100,
-  });
-  const existing = comments.find((c) => hasMarker(c.body, marker));
+  const [existing] = await markedComments(github, target, marker);
   if (!existing) {
     await github.rest.issues.createComment({
       owner: target.owner,

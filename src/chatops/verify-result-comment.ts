@@ -3,10 +3,10 @@
 // this very run about this very commit. An older run's or an older commit's block is no verdict
 // for the check being completed, however well-formed.
 
-import { hasMarker } from '../forge/forge.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { REPORT_MARKER_NAME } from '../verify/report-markdown.js';
 import { parseResultBlocks, type VerifyResult } from '../verify/result-block.js';
+import { markedComments } from './comments.js';
 import { isTrustedReportAuthor, type ThisApp } from './report-author.js';
 
 export interface FoundResult {
@@ -25,15 +25,9 @@ export async function findVerifyResult(
 ): Promise<FoundResult | undefined> {
   let found: FoundResult | undefined;
   for (const pull of pulls) {
-    const comments = await github.paginate(github.rest.issues.listComments, {
-      ...repo,
-      issue_number: pull,
-      per_page: 100,
-    });
     // Oldest first, so the last match wins.
-    for (const comment of comments) {
-      if (!comment.body || !hasMarker(comment.body, REPORT_MARKER_NAME)) continue;
-      if (!isTrustedReportAuthor(comment, app)) continue;
+    for (const comment of await markedComments(github, { ...repo, number: pull }, REPORT_MARKER_NAME)) {
+      if (!comment.body || !isTrustedReportAuthor(comment, app)) continue;
       const result = parseResultBlocks(comment.body).find(
         (r) => r.headSha === run.head_sha && r.runId === run.id,
       );
