@@ -2,10 +2,9 @@
 // the podman sandbox backend (labelled with the demo's run, so cleanup finds it), the traffic that
 // makes it fail, and what podman saw of it afterwards.
 import { formatMemory } from '../core/quantity.js';
-import { SANDBOX_LABELS } from '../sandbox/labels.js';
-import { parseEventLines } from '../sandbox/podman/oom-events.js';
+import { type PodmanEvent, sandboxEvents } from '../sandbox/podman/oom-events.js';
 import type { PodmanRunner } from '../sandbox/podman/podman-runner.js';
-import { podmanDeploymentName } from '../sandbox/podman/prepare-manifests.js';
+import { podmanContainerName } from '../sandbox/podman/prepare-manifests.js';
 import type { Observation, Sandbox, SandboxBackend } from '../sandbox/sandbox.js';
 import { runLoad } from '../verify/load.js';
 import type { LoadStats } from '../verify/types.js';
@@ -91,7 +90,7 @@ function answered(load: LoadStats): number {
 
 export interface ProductionEvidence {
   containers: ObservedContainer[];
-  events: ReturnType<typeof parseEventLines>;
+  events: PodmanEvent[];
   logs: Record<string, string>;
 }
 
@@ -102,23 +101,9 @@ export async function collectEvidence(
   workload: string,
   containerNames: readonly string[],
 ): Promise<ProductionEvidence> {
-  const podName = `${podmanDeploymentName(production.sandbox.name, workload)}-pod-0`;
-  const names = containerNames.map((name) => `${podName}-${name}`);
+  const names = containerNames.map((name) => podmanContainerName(production.sandbox.name, workload, name));
   const inspected = JSON.parse(await podman(['container', 'inspect', ...names])) as PodmanInspect[];
-  const events = parseEventLines(
-    await podman([
-      'events',
-      '--stream=false',
-      '--since',
-      production.since.toISOString(),
-      '--filter',
-      `label=${SANDBOX_LABELS.sandbox}=${production.sandbox.name}`,
-      '--filter',
-      'type=container',
-      '--format',
-      'json',
-    ]),
-  );
+  const events = await sandboxEvents(podman, production.sandbox.name, production.since);
   const containers: ObservedContainer[] = [];
   const logs: Record<string, string> = {};
   for (const [i, name] of containerNames.entries()) {

@@ -14,8 +14,8 @@ import { execRenderer } from '../gitops/renderer.js';
 import { newRunId, SANDBOX_LABELS } from '../sandbox/labels.js';
 import { createPodmanRunner, type PodmanRunner } from '../sandbox/podman/podman-runner.js';
 import { createPodmanBackend } from '../sandbox/podman/podman-sandbox.js';
-import { isEmpty, listLabelled, removeLabelled } from '../sandbox/podman/remove-labelled.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import { removeLabelled } from '../sandbox/podman/remove-labelled.js';
+import type { SandboxBackend } from '../sandbox/sandbox.js';
 import type { Verdict } from '../verify/types.js';
 import { buildDemoImage } from './demo-image.js';
 import { createDemoRepo } from './gitops-repo.js';
@@ -69,7 +69,9 @@ export interface DemoRun {
 export function createDemoRun(options: DemoOptions): DemoRun {
   const runId = `demo-${newRunId()}`;
   const podman = createPodmanRunner({ env: options.env });
-  const sandboxes: Sandbox[] = [];
+  // One backend for production, the verification sandboxes and the rollout: one port allocator.
+  const backend = createPodmanBackend({ podman });
+  let startedInPodman = false;
   let bot: LocalBot | undefined;
   let reposDir: string | undefined;
   let cleaning: Promise<void> | undefined;
@@ -78,7 +80,7 @@ export function createDemoRun(options: DemoOptions): DemoRun {
     cleaning ??= (async () => {
       await bot?.stop().catch(() => undefined);
       if (options.keep) return;
-      if (sandboxes.length > 0) await removeLabelled(podman, `${SANDBOX_LABELS.run}=${runId}`);
+      if (startedInPodman) await removeLabelled(podman, `${SANDBOX_LABELS.run}=${runId}`);
       if (reposDir) await rm(reposDir, { recursive: true, force: true });
     })();
     return cleaning;
@@ -95,16 +97,25 @@ export function createDemoRun(options: DemoOptions): DemoRun {
       let failure: unknown;
       try {
         await steps(
-          { ...options, podman, runId, outDir, reposDir: repos, sandboxes, onBot: (b) => (bot = b) },
+          {
+            ...options,
+            podman,
+            backend,
+            runId,
+            outDir,
+            reposDir: repos,
+            onSandbox: () => {
+              startedInPodman = true;
+            },
+            onBot: (b) => (bot = b),
+          },
           result,
         );
       } catch (error: unknown) {
         failure = error;
       }
       try {
-        await options.timeline.step('cleanup', () =>
-          finish(options, podman, runId, cleanup, repos, sandboxes.length > 0),
-        );
+        await options.timeline.step('cleanup', () => finish(options, runId, cleanup, repos, startedInPodman));
       } catch (error: unknown) {
         // The step's own error says more than a cleanup that failed after it.
         if (failure === undefined) failure = error;
@@ -121,7 +132,9 @@ interface Context extends DemoOptions {
   runId: string;
   outDir: string;
   reposDir: string;
-  sandboxes: Sandbox[];
+  backend: SandboxBackend;
+  /** A sandbox was created in podman (cleanup then removes everything labelled with the run). */
+  onSandbox: () => void;
   onBot: (bot: LocalBot) => void;
 }
 
@@ -151,12 +164,11 @@ async function steps(ctx: Context, result: DemoResult): Promise<void> {
   );
 
   // 4. Production, and the traffic that kills it.
-  const backend = createPodmanBackend({ podman });
   const production = await t.step('production', () =>
     deployProduction(
-      backend,
+      ctx.backend,
       { runId: ctx.runId, role: 'production', manifests: live.yaml, readyTimeoutMs: DEMO.readyTimeoutMs },
-      (sandbox) => ctx.sandboxes.push(sandbox),
+      ctx.onSandbox,
     ),
   );
   t.say(
@@ -226,14 +238,14 @@ async function mergeAndRollOut(
   const merged = await renderDemoApp(execRenderer(), input.repo.clone);
   await input.production.sandbox.destroy();
   const rolled = await deployProduction(
-    createPodmanBackend({ podman: ctx.podman }),
+    ctx.backend,
     {
       runId: ctx.runId,
       role: `production-${short(merge)}`,
       manifests: merged.yaml,
       readyTimeoutMs: DEMO.readyTimeoutMs,
     },
-    (sandbox) => ctx.sandboxes.push(sandbox),
+    ctx.onSandbox,
   );
   t.say(
     `rollout: production replaced with main ${short(merge)} (memory limit ${memoryLimitOf(merged.deployment).text}), ready after ${seconds(rolled.readyAfterMs)}`,
@@ -253,7 +265,6 @@ async function mergeAndRollOut(
 
 async function finish(
   options: DemoOptions,
-  podman: PodmanRunner,
   runId: string,
   cleanup: () => Promise<void>,
   reposDir: string,
@@ -272,9 +283,7 @@ async function finish(
     t.say('cleanup: nothing was started in podman; temporary repositories removed');
     return;
   }
-  const left = await listLabelled(podman, label);
-  if (!isEmpty(left))
-    throw new Error(`cleanup left podman objects labelled ${label}: ${JSON.stringify(left)}`);
+  // removeLabelled returned only once podman listed nothing left with the label (it throws otherwise).
   t.say(
     `cleanup: no pod, container, network or volume labelled ${label} left; temporary repositories removed`,
   );

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import type { PullRequest } from '../forge/forge.js';
 import { parsePrMeta } from '../propose/pr-meta.js';
-import type { PodmanRunner } from '../sandbox/podman/podman-runner.js';
-import { createPodmanBackend } from '../sandbox/podman/podman-sandbox.js';
+import type { SandboxBackend } from '../sandbox/sandbox.js';
 import { loadRepoConfigAt } from '../verify/config-at-ref.js';
 import { resolveCommit } from '../verify/git-refs.js';
 import { renderReportMarkdown } from '../verify/report-markdown.js';
@@ -23,7 +22,7 @@ export interface VerifiedPr {
 }
 
 export async function verifyFixPr(
-  ctx: DemoOptions & { podman: PodmanRunner; runId: string; outDir: string },
+  ctx: DemoOptions & { backend: SandboxBackend; runId: string; outDir: string },
   input: { clone: string; pr: PullRequest; head: string; bot: LocalBot },
 ): Promise<VerifiedPr> {
   const { timeline: t } = ctx;
@@ -38,7 +37,7 @@ export async function verifyFixPr(
     repoDir: input.clone,
     base,
     head: input.head,
-    backend: createPodmanBackend({ podman: ctx.podman }),
+    backend: ctx.backend,
     config: config.verification,
     ...(category ? { category } : {}),
     progress: (line) => ctx.progress(`verify: ${line}`),

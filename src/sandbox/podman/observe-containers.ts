@@ -3,7 +3,7 @@
 // (`podman stats`, bytes as the cgroup reports them).
 import { SANDBOX_LABELS } from '../labels.js';
 import type { ContainerObservation } from '../sandbox.js';
-import { countOomKills, parseEventLines } from './oom-events.js';
+import { countOomKills, sandboxEvents } from './oom-events.js';
 import type { PodmanRunner } from './podman-runner.js';
 import type { PlannedWorkload } from './prepare-manifests.js';
 import { probeOnce } from './readiness-check.js';
@@ -50,20 +50,7 @@ export async function observeContainers(ctx: ObserveContext): Promise<ContainerO
   const byName = new Map(inspected.map((entry) => [entry.Name, entry]));
   const running = inspected.filter((entry) => entry.State?.Running).map((entry) => entry.Id);
   const memory = await memoryById(ctx.podman, running);
-  const events = parseEventLines(
-    await ctx.podman([
-      'events',
-      '--stream=false',
-      '--since',
-      ctx.since.toISOString(),
-      '--filter',
-      filter,
-      '--filter',
-      'type=container',
-      '--format',
-      'json',
-    ]),
-  );
+  const events = await sandboxEvents(ctx.podman, ctx.sandboxName, ctx.since);
 
   const now = (ctx.now ?? Date.now)();
   const observations: ContainerObservation[] = [];

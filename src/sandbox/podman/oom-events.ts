@@ -3,6 +3,8 @@
 // policy wipes the container state anyway. What remains is the kernel's SIGKILL: a `died` event
 // with exit code 137 that no podman `kill`/`stop` asked for, in a container with a memory limit.
 // A host where conmon does report OOM writes an `oom` event first; it is counted once either way.
+import { SANDBOX_LABELS } from '../labels.js';
+import type { PodmanRunner } from './podman-runner.js';
 
 export interface PodmanEvent {
   ID?: string;
@@ -99,4 +101,26 @@ export function parseEventLines(stdout: string): PodmanEvent[] {
     .split('\n')
     .filter((line) => line.trim().startsWith('{'))
     .map((line) => JSON.parse(line) as PodmanEvent);
+}
+
+/** The container events podman logged for a sandbox since `since`, oldest first. */
+export async function sandboxEvents(
+  podman: PodmanRunner,
+  sandboxName: string,
+  since: Date,
+): Promise<PodmanEvent[]> {
+  return parseEventLines(
+    await podman([
+      'events',
+      '--stream=false',
+      '--since',
+      since.toISOString(),
+      '--filter',
+      `label=${SANDBOX_LABELS.sandbox}=${sandboxName}`,
+      '--filter',
+      'type=container',
+      '--format',
+      'json',
+    ]),
+  );
 }

@@ -188,13 +188,16 @@ async function planWorkload(
   notes: string[],
 ): Promise<PlannedWorkload> {
   const workload = deployment.metadata!.name!;
-  const podName = `${podmanDeploymentName(ctx.sandboxName, workload)}-pod-0`;
+  const podName = podmanPodName(ctx.sandboxName, workload);
   const containers: PlannedContainer[] = [];
   for (const container of deployment.spec!.template.spec!.containers) {
     // podman 4.3 publishes a containerPort without hostPort on 0.0.0.0:<same port>, which would
     // collide between control and candidate and expose the app: every port gets a loopback one.
     for (const port of container.ports ?? []) await publish(deployment, port.containerPort);
-    const planned: PlannedContainer = { name: container.name, podmanName: `${podName}-${container.name}` };
+    const planned: PlannedContainer = {
+      name: container.name,
+      podmanName: podmanContainerName(ctx.sandboxName, workload, container.name),
+    };
     const readiness = await planReadiness(deployment, container.readinessProbe, publish);
     if (readiness) planned.readiness = readiness;
     else if (container.readinessProbe) {
@@ -235,6 +238,16 @@ async function planReadiness(
 
 export function podmanDeploymentName(sandboxName: string, workload: string): string {
   return toDnsLabel(`${sandboxName}-${workload}`);
+}
+
+/** The name `podman kube play` gives the one pod of a sandbox's Deployment. */
+export function podmanPodName(sandboxName: string, workload: string): string {
+  return `${podmanDeploymentName(sandboxName, workload)}-pod-0`;
+}
+
+/** The name `podman kube play` gives a container of that pod. */
+export function podmanContainerName(sandboxName: string, workload: string, container: string): string {
+  return `${podmanPodName(sandboxName, workload)}-${container}`;
 }
 
 function rewriteDeployment(
