@@ -2,7 +2,7 @@
 // (idempotent: an image whose inputs did not change is reused).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONTAINERS_CONF } from '../sandbox/podman/podman-runner.js';
+import { podmanEnv } from '../sandbox/podman/podman-runner.js';
 
 /** src/demo/ and dist/demo/ are both two levels below the repo root. */
 export const DEMO_APP_DIR = fileURLToPath(new URL('../../examples/demo-app/', import.meta.url));
@@ -22,7 +22,8 @@ export function buildDemoImage(env: NodeJS.ProcessEnv): Promise<BuiltImage> {
       `${DEMO_APP_DIR}build-image.sh`,
       [DEMO_IMAGE_TAG],
       {
-        env: { ...env, CONTAINERS_CONF: env.CONTAINERS_CONF || DEFAULT_CONTAINERS_CONF },
+        // build-image.sh runs podman: with the same containers.conf as the sandbox.
+        env: podmanEnv(env),
         timeout: 180_000,
         encoding: 'utf8',
       },

@@ -53,9 +53,14 @@ export function firstMeaningfulLine(stderr: string): string | undefined {
     .find((line) => line !== '' && !NOISE.some((noise) => noise.test(line)));
 }
 
+/** The environment podman runs with: AEGIS's containers.conf unless the caller chose one. */
+export function podmanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, CONTAINERS_CONF: env.CONTAINERS_CONF || DEFAULT_CONTAINERS_CONF };
+}
+
 export function createPodmanRunner(options: PodmanRunnerOptions): PodmanRunner {
   const binary = options.binary ?? 'podman';
-  const env = { ...options.env, CONTAINERS_CONF: options.env.CONTAINERS_CONF || DEFAULT_CONTAINERS_CONF };
+  const env = podmanEnv(options.env);
   const cwd = options.cwd ?? os.tmpdir();
   return (args, runOptions = {}) =>
     new Promise((resolve, reject) => {
