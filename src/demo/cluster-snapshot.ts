@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerStatus, Deployment, KubeEvent, Node, Pod, ReplicaSet, Service } from '../core/k8s.js';
+import { formatLogBlock } from '../evidence/log-blocks.js';
 import { SNAPSHOT_FILES } from '../evidence/snapshot-reader.js';
 import type { PodmanEvent } from '../sandbox/podman/oom-events.js';
 import type { ObservedContainer, Termination } from './podman-observed.js';
@@ -135,7 +136,9 @@ export function buildClusterSnapshot(input: SnapshotInput): ClusterSnapshot {
     inNs('events'),
     list('EventList', 'v1', podEvents({ namespace, podName, podUid, node: input.node.name, input })),
   );
-  const logs = input.containers.map((c) => logBlock(namespace, podName, c.name, input.logs[c.name] ?? ''));
+  const logs = input.containers.map((c) =>
+    formatLogBlock(namespace, podName, c.name, input.logs[c.name] ?? ''),
+  );
   files.set(path.posix.join(namespace, podName, 'logs.txt'), logs.join(''));
   return { podName, files };
 }
@@ -260,12 +263,6 @@ function nodeObject(node: SnapshotInput['node'], created: string): Node {
       ],
     },
   } as Node;
-}
-
-function logBlock(namespace: string, pod: string, container: string, text: string): string {
-  const where = `container ${container} of pod ${namespace}/${pod}`;
-  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
-  return `==== START logs for ${where} ====\n${body}==== END logs for ${where} ====\n`;
 }
 
 function list(kind: string, apiVersion: string, items: unknown[]) {

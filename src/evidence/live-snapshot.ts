@@ -11,6 +11,7 @@ import { EvidenceUnavailable } from './cluster-reader.js';
 import { ResourceUnavailable } from './live-errors.js';
 import type { ListDocument, LiveReader } from './live-reader.js';
 import type { LiveResource } from './live-resources.js';
+import { formatLogBlock } from './log-blocks.js';
 import { redact, redactObject } from './redact.js';
 import { SNAPSHOT_FILES } from './snapshot-reader.js';
 
@@ -169,8 +170,7 @@ async function logBlock(
     // kubectl writes the failed request in place of the log.
     body = `Request log error: ${redact(error.reason)}\n`;
   }
-  const where = `container ${container} of pod ${namespace}/${pod}`;
-  return `==== START logs for ${where} ====\n${body}==== END logs for ${where} ====\n`;
+  return formatLogBlock(namespace, pod, container, body);
 }
 
 /** Applications deploying into, and k8sgpt Results about, the namespaces of the snapshot. */

@@ -19,6 +19,13 @@ const START = /^==== START logs for container (\S+) of pod (\S+) ====$/;
 const END = /^==== END logs for container (\S+) of pod (\S+) ====$/;
 const REQUEST_ERROR = /^Request log error: /;
 
+/** One container's block as kubectl writes it; `body` is the log (a final newline is added). */
+export function formatLogBlock(namespace: string, pod: string, container: string, body: string): string {
+  const where = `container ${container} of pod ${namespace}/${pod}`;
+  const text = body === '' || body.endsWith('\n') ? body : `${body}\n`;
+  return `==== START logs for ${where} ====\n${text}==== END logs for ${where} ====\n`;
+}
+
 export function parseLogBlocks(text: string): LogBlock[] {
   const blocks: LogBlock[] = [];
   let open: LogBlock | undefined;

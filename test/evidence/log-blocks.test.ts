@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLogBlocks } from '../../src/evidence/log-blocks.js';
+import { formatLogBlock, parseLogBlocks } from '../../src/evidence/log-blocks.js';
 import { scenarioSnapshotDir } from '../intake/shared-fixtures.js';
 import { logBlock } from './helpers/temp-snapshot.js';
 
@@ -90,5 +90,16 @@ describe('parseLogBlocks', () => {
     const text = `noise\r\n${logBlock('ns', 'p', 'app', ['a', 'b']).replaceAll('\n', '\r\n')}`;
 
     expect(parseLogBlocks(text)).toEqual([{ container: 'app', pod: 'ns/p', lines: ['a', 'b'] }]);
+  });
+});
+
+describe('formatLogBlock', () => {
+  it('writes the block kubectl writes, which parses back to the same lines', () => {
+    const text = formatLogBlock('shop', 'web-1', 'app', 'started\nkilled');
+    expect(text).toBe(logBlock('shop', 'web-1', 'app', ['started', 'killed']));
+    expect(parseLogBlocks(text)).toEqual([
+      { container: 'app', pod: 'shop/web-1', lines: ['started', 'killed'] },
+    ]);
+    expect(formatLogBlock('shop', 'web-1', 'app', '')).toBe(logBlock('shop', 'web-1', 'app', []));
   });
 });
