@@ -19,6 +19,7 @@ import type { SandboxBackend } from '../sandbox/sandbox.js';
 import { loadRepoConfigAt } from '../verify/config-at-ref.js';
 import {
   CHECK_SUMMARY_LIMIT,
+  CHECK_TITLE_LIMIT,
   REPORT_MARKER,
   REPORT_MARKER_NAME,
   renderCheckRunOutput,
@@ -215,7 +216,7 @@ async function reportCrash(
   const summary = `${REPORT_MARKER}\n## 🛑 Shadow verification could not run\n\n**The Action stopped: ${what}**\n\nNothing was verified: this is not a pass.${link}`;
   const outcome: CheckCompletion = {
     conclusion: CHECK_CONCLUSION.error,
-    title: `error: ${what}`.slice(0, 200),
+    title: `error: ${what}`.slice(0, CHECK_TITLE_LIMIT),
     summary: summary.slice(0, CHECK_SUMMARY_LIMIT),
   };
   const attempts: [string, () => Promise<unknown>][] = [

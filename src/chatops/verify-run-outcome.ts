@@ -2,17 +2,15 @@
 // verdict of the run's result block (conclusion from the verdict, never from the block's own
 // words), or, when the run left none for this commit, an outcome that is never a pass.
 import { CHECK_CONCLUSION, type CheckCompletion } from '../github/verify-check.js';
-import { CHECK_SUMMARY_LIMIT } from '../verify/report-markdown.js';
+import { CHECK_SUMMARY_LIMIT, CHECK_TITLE_LIMIT } from '../verify/report-markdown.js';
 import { type VerifyResult, withoutResultBlocks } from '../verify/result-block.js';
 
-/** GitHub shows a check title on one line; the Action's titles are cut the same way. */
-const TITLE_LIMIT = 200;
 const CUT_NOTE = '\n\n_Cut to GitHub’s check-summary limit; the PR comment has the whole report._';
 
 export function outcomeFromResult(result: VerifyResult, commentBody: string): CheckCompletion {
   return {
     conclusion: CHECK_CONCLUSION[result.verdict],
-    title: result.title.slice(0, TITLE_LIMIT),
+    title: result.title.slice(0, CHECK_TITLE_LIMIT),
     summary: fitSummary(withoutResultBlocks(commentBody)),
   };
 }

@@ -12,6 +12,8 @@ export const REPORT_MARKER_NAME = 'aegis:verify-report';
 export const REPORT_MARKER = markerComment(REPORT_MARKER_NAME);
 /** GitHub rejects a check-run `output.summary` longer than this. */
 export const CHECK_SUMMARY_LIMIT = 65_535;
+/** GitHub shows a check title on one line: AEGIS cuts every title it writes to this length. */
+export const CHECK_TITLE_LIMIT = 200;
 
 const HEADLINE: Record<Verdict, string> = {
   pass: '✅ Shadow verification passed',
@@ -48,7 +50,10 @@ export function renderCheckRunOutput(
   report: VerificationReport,
   runUrl?: string,
 ): { title: string; summary: string } {
-  const title = redact(`${report.verdict}: ${report.reasons[0] ?? report.redGreen.statement}`).slice(0, 200);
+  const title = redact(`${report.verdict}: ${report.reasons[0] ?? report.redGreen.statement}`).slice(
+    0,
+    CHECK_TITLE_LIMIT,
+  );
   return { title, summary: renderReportMarkdown(report, { runUrl }) };
 }
 
