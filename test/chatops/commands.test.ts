@@ -2,23 +2,22 @@
 // comment, octokit's issue comment) and the app talks to GitHub, answered by nock; every request
 // the app makes is mocked and every mock is used.
 import type nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReviseFn, ReviseRequest } from '../../src/chatops/revise-fn.js';
 import { renderIssueBody } from '../../src/propose/issue-body.js';
 import { COMMANDS, renderPrBody } from '../../src/propose/pr-body.js';
 import { sampleResult } from '../propose/sample-result.js';
 import {
   AEGIS_BRANCH,
-  blockGitHub,
   capture,
   expectGitHubDone,
   github,
+  guardGitHub,
   HEAD_SHA,
   type Json,
   loadApp,
   pullData,
   REPO,
-  unblockGitHub,
   webhookFixture,
   withInstallation,
 } from './harness.js';
@@ -101,9 +100,7 @@ function verification(scope: nock.Scope, into: { check: Json[]; dispatch: Json[]
     .reply(200, []);
 }
 
-beforeAll(() => blockGitHub());
-afterAll(() => unblockGitHub());
-afterEach(() => expectGitHubDone());
+guardGitHub();
 
 describe('ChatOps on an AEGIS pull request', () => {
   it('help: bare /AEGIS lists every command, with 👀 then 🚀', async () => {

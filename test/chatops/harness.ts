@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { Probot, type ProbotOctokit } from 'probot';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ReviseFn } from '../../src/chatops/revise-fn.js';
 import { createAegisApp } from '../../src/server/app.js';
 import { createMetrics, type Metrics } from '../../src/server/metrics.js';
@@ -153,4 +153,11 @@ export function unblockGitHub(): void {
   nock.emitter.removeListener('no match', onNoMatch);
   nock.cleanAll();
   nock.enableNetConnect();
+}
+
+/** For a test file: GitHub blocked for the file, every test's mocks used and nothing unmatched. */
+export function guardGitHub(): void {
+  beforeAll(() => blockGitHub());
+  afterAll(() => unblockGitHub());
+  afterEach(() => expectGitHubDone());
 }

@@ -2,19 +2,17 @@
 // the PR lifecycle (pull_request.closed, merged or not) through Probot receive() with the shared
 // payloads; GitHub answered by nock, every mock used, nothing unmatched.
 import type nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderPrBody } from '../../src/propose/pr-body.js';
 import { sampleResult } from '../propose/sample-result.js';
 import {
   AEGIS_BRANCH,
-  blockGitHub,
   capture,
-  expectGitHubDone,
   github,
+  guardGitHub,
   type Json,
   loadApp,
   pullData,
-  unblockGitHub,
   webhookFixture,
   withInstallation,
 } from './harness.js';
@@ -70,9 +68,7 @@ function reverified(
     .reply(200, []);
 }
 
-beforeAll(() => blockGitHub());
-afterAll(() => unblockGitHub());
-afterEach(() => expectGitHubDone());
+guardGitHub();
 
 describe('verify re-runs', () => {
   it('check_run.rerequested on aegis/verify re-verifies the AEGIS PR at its current head, not others', async () => {

@@ -3,18 +3,16 @@
 // completes. Probot's own throttle options give up on a secondary limit, hence AegisOctokit.
 import type nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AegisOctokit, shouldRetryRateLimit } from '../../src/github/app-octokit.js';
 import {
-  blockGitHub,
   capture,
-  expectGitHubDone,
   github,
+  guardGitHub,
   type Json,
   loadApp,
   pullData,
   REPO,
-  unblockGitHub,
   webhookFixture,
   withInstallation,
 } from './harness.js';
@@ -55,9 +53,7 @@ function rateLimitedComment(scope: nock.Scope, comments: Json[]): nock.Scope {
     .reply(201, { id: 900 });
 }
 
-beforeAll(() => blockGitHub());
-afterAll(() => unblockGitHub());
-afterEach(() => expectGitHubDone());
+guardGitHub();
 
 describe('GitHub outages during a command (retry and throttling on)', () => {
   it('AegisOctokit retries a 5xx and a secondary rate limit; the command completes with 🚀', async () => {

@@ -4,21 +4,20 @@
 // examples with the fields a case needs changed; REST answers reuse fixture objects the same way.
 // GitHub is nock: every mock used, nothing unmatched.
 import type nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REVERIFY_BUTTON } from '../../src/github/verify-check.js';
 import { REPORT_MARKER } from '../../src/verify/report-markdown.js';
 import { renderResultBlock, type VerifyResult } from '../../src/verify/result-block.js';
 import { testConfig } from '../server/harness.js';
 import {
   AEGIS_BRANCH,
-  blockGitHub,
   capture,
   expectGitHubDone,
   github,
+  guardGitHub,
   type Json,
   loadApp,
   pullData,
-  unblockGitHub,
   webhookFixture,
   withInstallation,
 } from './harness.js';
@@ -135,9 +134,7 @@ function relabelled(scope: nock.Scope, added: Json[]): nock.Scope {
     .reply(200, []);
 }
 
-beforeAll(() => blockGitHub());
-afterAll(() => unblockGitHub());
-afterEach(() => expectGitHubDone());
+guardGitHub();
 
 describe('workflow_run.completed of the verify workflow', () => {
   it.each([
