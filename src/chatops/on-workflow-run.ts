@@ -4,7 +4,8 @@
 // result block and this handler carries it over; GitOps repositories never need the app's key.
 // Only this app's checks that are still queued or in progress are touched, so a redelivered event,
 // or a check the Action already completed with an app token, changes nothing. A run that ended
-// without a verdict for the commit completes the check as cancelled or failed, never as a pass.
+// without a verdict for the commit completes the check as cancelled or failed, never as a pass;
+// a skipped run (its job's `if` was false) never started verifying and is ignored.
 import type { Logger } from 'pino';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { completeCheck, openVerifyChecks } from '../github/verify-check.js';
@@ -42,6 +43,13 @@ export async function handleVerifyWorkflowRun(
   const { github, repo, run } = event;
   if (!isVerifyWorkflow(run.path, deps.verifyWorkflow)) {
     event.log.debug({ path: run.path }, 'workflow run of another workflow ignored');
+    return;
+  }
+  if (run.conclusion === 'skipped') {
+    // The job's `if` was false (a label other than `aegis`): the run verified nothing and has no
+    // say over the check. Reading it as "ended without a verdict" would fail a check whose real run
+    // may not even be listed yet (a dispatch is queued a few seconds after it is sent).
+    event.log.debug({ run: run.id }, 'skipped verify workflow run ignored');
     return;
   }
   if (deps.appId === undefined) {

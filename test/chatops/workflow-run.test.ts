@@ -358,6 +358,8 @@ describe('workflow_run.completed of the verify workflow', () => {
   it.each([
     ['another workflow', { path: '.github/workflows/test.yml' }],
     ['a run that is not completed', {}, 'requested'],
+    // A label other than `aegis` starts a run whose job is skipped: it must not fail the check.
+    ['a run whose job was skipped', { conclusion: 'skipped' }],
   ])('%s is ignored without calling GitHub', async (_name, fields, action = 'completed') => {
     const app = await loadApp();
     await app.receive('workflow_run', { ...runEvent(fields), action });

@@ -18,11 +18,15 @@ interface Step {
   if?: string;
   with?: Record<string, unknown>;
 }
+interface Concurrency {
+  group: string;
+  'cancel-in-progress': boolean;
+}
 interface Workflow {
   on: Record<string, unknown>;
-  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  concurrency?: Concurrency;
   permissions?: Record<string, string>;
-  jobs: Record<string, { if?: string; steps: Step[] }>;
+  jobs: Record<string, { if?: string; concurrency?: Concurrency; steps: Step[] }>;
 }
 
 function readWorkflow(file: string): Workflow {
@@ -55,8 +59,15 @@ describe(`examples/workflows/${DEFAULT_VERIFY_WORKFLOW}`, () => {
   });
 
   it('keeps one verification per PR, a newer one cancelling the older', () => {
-    expect(workflow.concurrency?.group).toContain('github.event.pull_request.number || inputs.pr');
-    expect(workflow.concurrency?.['cancel-in-progress']).toBe(true);
+    const job = workflow.jobs.verify;
+    expect(job?.concurrency?.group).toContain('github.event.pull_request.number || inputs.pr');
+    expect(job?.concurrency?.['cancel-in-progress']).toBe(true);
+  });
+
+  it('lets only a run that passed its `if` cancel a verification (no workflow-level group)', () => {
+    // A workflow-level group is claimed before the job's `if` is evaluated: each label the app adds
+    // besides `aegis` would start a run that is skipped and still cancels the one verifying.
+    expect(workflow.concurrency).toBeUndefined();
   });
 
   it('asks for no more than it needs', () => {
