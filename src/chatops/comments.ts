@@ -2,7 +2,7 @@
 // ChatOps text leaves the process (STYLE.md §9), and echoes untrusted input only through it.
 
 import { redact } from '../evidence/redact.js';
-import { hasMarker, withMarker } from '../forge/forge.js';
+import { isBotMarkedComment, withMarker } from '../forge/forge.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 
 export interface IssueRef extends RepoRef {
@@ -19,7 +19,7 @@ export async function postComment(github: GitHubClient, target: IssueRef, body: 
   });
 }
 
-/** The comments of a PR or issue that carry `marker`, oldest first. */
+/** The comments of a PR or issue that carry `marker` and were written by a bot, oldest first. */
 export async function markedComments(github: GitHubClient, target: IssueRef, marker: string) {
   const comments = await github.paginate(github.rest.issues.listComments, {
     owner: target.owner,
@@ -27,7 +27,7 @@ export async function markedComments(github: GitHubClient, target: IssueRef, mar
     issue_number: target.number,
     per_page: 100,
   });
-  return comments.filter((c) => hasMarker(c.body, marker));
+  return comments.filter((c) => isBotMarkedComment(c, marker));
 }
 
 /** The one comment carrying `marker`: edited in place when it exists, so reruns do not pile up. */

@@ -99,6 +99,18 @@ export function hasMarker(body: string | null | undefined, marker: string): bool
   return (body ?? '').includes(markerComment(marker));
 }
 
+/**
+ * Whether a comment is one AEGIS may take for its marked comment: it carries the marker and a bot
+ * wrote it. Anyone can paste a marker into a comment; taking theirs would overwrite a person's
+ * words (a write token may edit any comment) and let them park the marker where no verdict lands.
+ */
+export function isBotMarkedComment(
+  comment: { body?: string | null; user?: { type?: string } | null },
+  marker: string,
+): boolean {
+  return comment.user?.type === 'Bot' && hasMarker(comment.body, marker);
+}
+
 /** Body with the marker as its first line (added once). */
 export function withMarker(marker: string, body: string): string {
   return hasMarker(body, marker) ? body : `${markerComment(marker)}\n${body}`;

@@ -1,6 +1,7 @@
 // The forge on GitHub: REST calls through an injected Octokit (the server adds retry/throttle
 // plugins; tests inject one with none) and branch pushes with git over HTTPS with an installation
 // or user token. The token is only ever part of the push URL, and scrubbed from git's errors.
+import { upsertComment } from '../chatops/comments.js';
 import type { GitHubClient } from '../github/client.js';
 import {
   AEGIS_LABEL,
@@ -115,23 +116,8 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
         if ((error as { status?: number }).status !== 404) throw error;
       }
     },
-    async upsertComment(number, marker, body): Promise<UpsertOutcome> {
-      const text = withMarker(marker, body);
-      const comments = await octokit.paginate(rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: number,
-        per_page: 100,
-      });
-      const existing = comments.find((c) => hasMarker(c.body, marker));
-      if (!existing) {
-        await rest.issues.createComment({ owner, repo, issue_number: number, body: text });
-        return 'created';
-      }
-      if (existing.body === text) return 'unchanged';
-      await rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: text });
-      return 'updated';
-    },
+    upsertComment: (number, marker, body): Promise<UpsertOutcome> =>
+      upsertComment(octokit, { owner, repo, number }, marker, body),
     async upsertIssue(input) {
       const body = withMarker(input.marker, input.body);
       const existing = ((await openIssues()) as IssueData[]).find(

@@ -29,6 +29,8 @@ const SENDER = PR_COMMENT.sender as Json & { login: string };
 const ISSUE_REPO = '/repos/Codertocat/Hello-World';
 const ISSUE_COMMENT_ID = (ISSUE_COMMENT.comment as Json).id as number;
 const ISSUE_SENDER = (ISSUE_COMMENT.sender as Json & { login: string }).login;
+/** The author of what the app writes. */
+const APP_BOT = { login: 'aegis-test[bot]', type: 'Bot' };
 
 const LLM = {
   model: 'qwen2.5-coder:7b',
@@ -146,8 +148,10 @@ describe('ChatOps on an AEGIS pull request', () => {
         .get(`${REPO}/issues/1/comments`)
         .query(true)
         .reply(200, [
-          { id: 5, body: 'unrelated' },
-          { id: 6, body: '<!-- aegis:explain -->\nan older explanation' },
+          { id: 5, body: 'unrelated', user: { login: 'octocat', type: 'User' } },
+          // A reviewer quoting it is not the comment to edit.
+          { id: 7, body: '<!-- aegis:explain -->\n> quoted', user: { login: 'octocat', type: 'User' } },
+          { id: 6, body: '<!-- aegis:explain -->\nan older explanation', user: APP_BOT },
         ])
         .patch(`${REPO}/issues/comments/6`, capture(edited))
         .reply(200, { id: 6 }),

@@ -25,6 +25,9 @@ const ISSUE_PAYLOAD = fixture('octokit.issue_comment.created.on-issue.json') as 
   comment: Record<string, unknown>;
 };
 
+/** The comment author when AEGIS writes: its app's bot. */
+const BOT = { ...(ISSUE_PAYLOAD.comment.user as object), login: 'aegis[bot]', type: 'Bot' };
+
 function pullData(fields: { number: number; branch: string; title: string; body: string; labels: string[] }) {
   return {
     ...PR_PAYLOAD,
@@ -122,7 +125,7 @@ describe('GitHub forge', () => {
   it('upserts one comment by its marker', async () => {
     const forge = forgeFor();
     const other = { ...ISSUE_PAYLOAD.comment, id: 11, body: 'LGTM' };
-    const mine = { ...ISSUE_PAYLOAD.comment, id: 12, body: '<!-- aegis:report -->\nreport v1' };
+    const mine = { ...ISSUE_PAYLOAD.comment, id: 12, body: '<!-- aegis:report -->\nreport v1', user: BOT };
     nock(API)
       .get(`${REPO}/issues/7/comments`)
       .query(true)
@@ -141,6 +144,21 @@ describe('GitHub forge', () => {
     expect(await forge.upsertComment(7, 'aegis:report', 'report v1')).toBe('created');
     expect(await forge.upsertComment(7, 'aegis:report', 'report v1')).toBe('unchanged');
     expect(await forge.upsertComment(7, 'aegis:report', 'report v2')).toBe('updated');
+  });
+
+  it('never takes a marked comment a person wrote for its own: it writes its own beside it', async () => {
+    const forge = forgeFor();
+    // A reviewer quoting the report, marker included; editing it would overwrite their words.
+    const quoted = { ...ISSUE_PAYLOAD.comment, id: 11, body: '<!-- aegis:report -->\n> report v1\nwhy?' };
+    expect(ISSUE_PAYLOAD.comment.user).toMatchObject({ type: 'User' });
+    nock(API)
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [quoted])
+      .post(`${REPO}/issues/7/comments`, { body: '<!-- aegis:report -->\nreport v2' })
+      .reply(201, { ...quoted, id: 12, body: '<!-- aegis:report -->\nreport v2', user: BOT });
+
+    expect(await forge.upsertComment(7, 'aegis:report', 'report v2')).toBe('created');
   });
 
   it('finds the incident issue by its marker, ignoring pull requests, and updates it', async () => {
