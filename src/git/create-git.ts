@@ -1,8 +1,8 @@
 // The one place that constructs simple-git clients (STYLE.md §4): no prompts, a timeout, and a
 // fixed author so that commits made by the bot are recognisable and reproducible.
-import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { firstErrorLine, runProcess } from '../process/run-process.js';
 
 export interface GitOptions {
   /** Milliseconds without output before a git command is killed. */
@@ -45,6 +45,8 @@ export interface PlumbingOptions {
    * step the caller waits for (the render check), which it must not slow on a small machine.
    */
   background?: boolean;
+  /** Exit statuses that are not failures (`git diff --no-index` exits 1 on differences). */
+  okExitCodes?: readonly number[];
 }
 
 export const BACKGROUND_NICENESS = 10;
@@ -52,38 +54,26 @@ export const BACKGROUND_NICENESS = 10;
 /**
  * One git plumbing command, for the hot path of the server. simple-git waits 50 ms after a command
  * that printed nothing (update-index, ls-remote of a missing branch, …) before it resolves; run
- * directly, with the same environment, such a command costs a few milliseconds. Resolves with
- * stdout; rejects with the command and git's first stderr line.
+ * directly (through the server's process helper, see runProcess), with the same environment, such
+ * a command costs a few milliseconds. Resolves with stdout; rejects with the command and git's
+ * first stderr line.
  */
-export function gitPlumbing(
+export async function gitPlumbing(
   baseDir: string,
   args: readonly string[],
   options: PlumbingOptions = {},
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      ['-c', 'core.quotepath=off', ...args],
-      {
-        cwd: baseDir,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C', ...options.env },
-        timeout: options.timeoutMs ?? 60_000,
-        maxBuffer: 64 * 1024 * 1024,
-        encoding: 'utf8',
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const detail = stderr.trim().split('\n')[0] || error.message.split('\n')[0];
-        reject(new Error(`git ${args[0] ?? ''}: ${detail}`));
-      },
-    );
-    if (options.background && child.pid !== undefined) {
-      try {
-        // Relative to the server's own niceness (19 is the lowest priority).
-        os.setPriority(child.pid, Math.min(19, os.getPriority() + BACKGROUND_NICENESS));
-      } catch {
-        // It may have exited already; its priority then no longer matters.
-      }
-    }
-  });
+  try {
+    const { stdout } = await runProcess('git', ['-c', 'core.quotepath=off', ...args], {
+      cwd: baseDir,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C', ...options.env },
+      timeoutMs: options.timeoutMs ?? 60_000,
+      ...(options.okExitCodes ? { okExitCodes: options.okExitCodes } : {}),
+      // Relative to the server's own niceness (19 is the lowest priority).
+      ...(options.background ? { niceness: Math.min(19, os.getPriority() + BACKGROUND_NICENESS) } : {}),
+    });
+    return stdout.toString('utf8');
+  } catch (error: unknown) {
+    throw new Error(`git ${args[0] ?? ''}: ${firstErrorLine(error)}`);
+  }
 }

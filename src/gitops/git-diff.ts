@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createGit } from '../git/create-git.js';
+import { createGit, gitPlumbing } from '../git/create-git.js';
 
 export interface TextPair {
   /** Path shown in the diff headers (repo-relative, `/`-separated). */
@@ -33,25 +33,28 @@ export async function gitDiff(pairs: TextPair[], context = 3): Promise<string> {
         }),
       ),
     );
-    const git = createGit(tmp, { timeoutMs: 30_000 });
-    const parts: string[] = [];
-    for (const p of changed) {
-      // Exit status 1 means "differences found"; simple-git returns stdout for it.
-      const out = await git.raw([
-        '-c',
-        'core.autocrlf=false',
-        'diff',
-        '--no-index',
-        '--no-prefix',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-renames',
-        `-U${context}`,
-        `a/${p.file}`,
-        `b/${p.file}`,
-      ]);
-      parts.push(out);
-    }
+    // Exit status 1 means "differences found".
+    const parts = await Promise.all(
+      changed.map((p) =>
+        gitPlumbing(
+          tmp,
+          [
+            '-c',
+            'core.autocrlf=false',
+            'diff',
+            '--no-index',
+            '--no-prefix',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-renames',
+            `-U${context}`,
+            `a/${p.file}`,
+            `b/${p.file}`,
+          ],
+          { timeoutMs: 30_000, okExitCodes: [0, 1] },
+        ),
+      ),
+    );
     return parts.join('');
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The one interface to the manifest renderers (kubectl kustomize, helm template). The default
 // implementation runs the binaries; tests may pass a fake. A missing binary is `undefined`, never
 // an exception, so callers can skip with a note.
-import { execFile } from 'node:child_process';
+import { ProcessError, runProcess } from '../process/run-process.js';
 
 export interface HelmTemplateArgs {
   release: string;
@@ -28,20 +28,21 @@ export interface RendererOptions {
   timeoutMs?: number;
 }
 
-function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      { cwd, env: renderEnv(), timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = errorLine(stderr) ?? error.message.trim().split('\n')[0] ?? error.message;
-          reject(new Error(`${cmd} ${args[0] ?? ''}: ${detail}`));
-        } else resolve(stdout);
-      },
-    );
-  });
+async function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<string> {
+  try {
+    const { stdout } = await runProcess(cmd, args, {
+      ...(cwd === undefined ? {} : { cwd }),
+      env: renderEnv(),
+      timeoutMs,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout.toString('utf8');
+  } catch (error: unknown) {
+    const stderr = error instanceof ProcessError ? error.stderr.toString('utf8') : '';
+    const message = error instanceof Error ? error.message : String(error);
+    const detail = errorLine(stderr) ?? message.trim().split('\n')[0] ?? message;
+    throw new Error(`${cmd} ${args[0] ?? ''}: ${detail}`);
+  }
 }
 
 // klog's line header: severity letter, MMDD, time, pid, file:line].

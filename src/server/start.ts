@@ -9,6 +9,7 @@ import type { ChatOpsOptions } from '../chatops/chatops-deps.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { AegisOctokit } from '../github/app-octokit.js';
 import type { RolloutGuard } from '../guard/rollout-guard.js';
+import { startProcessHelper } from '../process/process-helper.js';
 import { createAegisApp } from './app.js';
 import type { IncidentHandler } from './incident-handler.js';
 import { createLogger } from './logger.js';
@@ -51,6 +52,8 @@ const DEFAULT_DRAIN_MS = 25_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
+  // git and kubectl run from a small helper process: forking this one blocks its event loop.
+  startProcessHelper();
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? createMetrics({ processMetrics: options.processMetrics ?? false });
   const queue = createIncidentQueue({ ...config.queue, log: log.child({ component: 'queue' }) });
