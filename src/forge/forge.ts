@@ -24,6 +24,11 @@ export interface IncidentIssue {
 }
 
 /** One AEGIS pull request or issue, as `aegis incident list` reads it. */
+export interface FetchBranchOptions {
+  /** Asked ahead of need, next to work the caller waits for: git runs at a lower priority. */
+  background?: boolean;
+}
+
 export interface ForgeItem {
   type: 'pull' | 'issue';
   number: number;
@@ -69,7 +74,7 @@ export interface Forge {
    * Fetches the remote branch into `repoDir` (under refs/aegis/remote/) so its commits can be
    * inspected; its sha, or undefined when the remote has no such branch.
    */
-  fetchBranch(repoDir: string, branch: string): Promise<string | undefined>;
+  fetchBranch(repoDir: string, branch: string, options?: FetchBranchOptions): Promise<string | undefined>;
   /** Pushes `sha` to the branch with force-with-lease; throws when the lease does not hold. */
   pushBranch(request: PushRequest): Promise<void>;
   findOpenPr(branch: string): Promise<PullRequest | undefined>;

@@ -2,6 +2,7 @@
 // with force-with-lease. The remote URL may carry a token; it never reaches an error message.
 import { redact } from '../evidence/redact.js';
 import { createGit, gitPlumbing } from '../git/create-git.js';
+import type { FetchBranchOptions } from './forge.js';
 
 /** Where fetched remote branches are kept in the local clone (never a branch the user sees). */
 export const FETCH_NAMESPACE = 'refs/aegis/remote/';
@@ -13,10 +14,17 @@ export interface GitRemote {
   secrets?: string[];
 }
 
-export async function remoteBranchSha(repoDir: string, remote: GitRemote, branch: string) {
+export async function remoteBranchSha(
+  repoDir: string,
+  remote: GitRemote,
+  branch: string,
+  options: FetchBranchOptions = {},
+) {
   // Plumbing: an absent branch prints nothing, which simple-git answers 50 ms late.
   const out = await run(remote, () =>
-    gitPlumbing(repoDir, ['ls-remote', '--refs', remote.url, `refs/heads/${branch}`]),
+    gitPlumbing(repoDir, ['ls-remote', '--refs', remote.url, `refs/heads/${branch}`], {
+      background: options.background ?? false,
+    }),
   );
   const sha = out.trim().split(/\s+/)[0];
   return sha ? sha : undefined;
@@ -26,8 +34,9 @@ export async function fetchRemoteBranch(
   repoDir: string,
   remote: GitRemote,
   branch: string,
+  options: FetchBranchOptions = {},
 ): Promise<string | undefined> {
-  const sha = await remoteBranchSha(repoDir, remote, branch);
+  const sha = await remoteBranchSha(repoDir, remote, branch, options);
   if (!sha) return undefined;
   const local = `${FETCH_NAMESPACE}${branch}`;
   await run(remote, () =>

@@ -80,7 +80,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
 
   return {
     description: `github.com/${owner}/${repo}`,
-    fetchBranch: (repoDir, branch) => fetchRemoteBranch(repoDir, remote, branch),
+    fetchBranch: (repoDir, branch, options) => fetchRemoteBranch(repoDir, remote, branch, options),
     pushBranch: (request) => pushWithLease(request.repoDir, remote, request),
     findOpenPr,
     async createPr(input: PrInput) {

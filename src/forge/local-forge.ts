@@ -139,7 +139,7 @@ export function createLocalForge(options: LocalForgeOptions): LocalForge {
 
   return {
     description: `local forge ${stateDir}`,
-    fetchBranch: async (repoDir, branch) => fetchRemoteBranch(repoDir, remote(), branch),
+    fetchBranch: async (repoDir, branch, options) => fetchRemoteBranch(repoDir, remote(), branch, options),
     pushBranch: async (request: PushRequest) => pushWithLease(request.repoDir, remote(), request),
     findOpenPr: async (branch) => {
       const item = (await load()).find((i) => i.type === 'pull' && i.state === 'open' && i.branch === branch);

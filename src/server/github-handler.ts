@@ -126,7 +126,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
         let prefetched: PrefetchedBranch | undefined;
         const result = await diagnoseIncident(draft, {
           // The fix's git tree and what GitHub holds for its branch need only the edits and the
-          // diagnosis: asked while the render check runs, used once it passes. The tree's git
+          // diagnosis: asked while the render check runs, used once it passes. Their git
           // processes run at a lower priority so that they do not slow the render itself.
           onEdits: (edits, subject) => {
             const tree = treeWithEdits(location, checkout.sha, edits, { baseIndex, background: true });
@@ -147,7 +147,7 @@ export function createGitHubIncidentHandler(deps: GitHubHandlerDeps): IncidentHa
             const pr = forge.findOpenPr(branch);
             prefetched = {
               branch,
-              existing: forge.fetchBranch(checkout.dir, branch),
+              existing: forge.fetchBranch(checkout.dir, branch, { background: true }),
               pr,
               // Admission is asked only for a new PR: no GitHub reads spent on an existing one.
               refusal: pr.then((open) => (open ? undefined : admitNewPr(branch))),
