@@ -1,7 +1,7 @@
 // Branch transport shared by both forges: ls-remote/fetch to see what the remote holds and a push
 // with force-with-lease. The remote URL may carry a token; it never reaches an error message.
 import { redact } from '../evidence/redact.js';
-import { createGit, gitPlumbing } from '../git/create-git.js';
+import { GitCommandError, gitPlumbing } from '../git/create-git.js';
 import type { FetchBranchOptions } from './forge.js';
 
 /** Where fetched remote branches are kept in the local clone (never a branch the user sees). */
@@ -40,7 +40,9 @@ export async function fetchRemoteBranch(
   if (!sha) return undefined;
   const local = `${FETCH_NAMESPACE}${branch}`;
   await run(remote, () =>
-    createGit(repoDir).raw(['fetch', '--no-tags', '--quiet', remote.url, `+refs/heads/${branch}:${local}`]),
+    gitPlumbing(repoDir, ['fetch', '--no-tags', '--quiet', remote.url, `+refs/heads/${branch}:${local}`], {
+      background: options.background ?? false,
+    }),
   );
   return sha;
 }
@@ -52,15 +54,30 @@ export async function pushWithLease(
 ): Promise<void> {
   const ref = `refs/heads/${request.branch}`;
   await run(remote, () =>
-    createGit(repoDir).raw([
+    gitPlumbing(repoDir, [
       'push',
       '--porcelain',
       '--no-verify',
       `--force-with-lease=${ref}:${request.expected ?? ''}`,
       remote.url,
       `${request.sha}:${ref}`,
-    ]),
+    ]).catch((error: unknown) => {
+      throw withRefusal(error);
+    }),
   );
+}
+
+/**
+ * git's reason for refusing the ref: `--porcelain` prints it on stdout (`!\t<src>:<dst>\t[rejected]
+ * (stale info)`), while stderr only says that some refs failed. Callers tell a lost lease by it.
+ */
+function withRefusal(error: unknown): unknown {
+  if (!(error instanceof GitCommandError)) return error;
+  const refused = error.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.split('\t').slice(1).join(' '));
+  return refused.length ? new Error(`${error.message} (${refused.join('; ')})`) : error;
 }
 
 async function run<T>(remote: GitRemote, task: () => Promise<T>): Promise<T> {
@@ -68,7 +85,8 @@ async function run<T>(remote: GitRemote, task: () => Promise<T>): Promise<T> {
     return await task();
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`git: ${scrub(message, remote).trim().split('\n').slice(0, 3).join(' ')}`);
+    // gitPlumbing names the command (`git push: …`).
+    throw new Error(scrub(message, remote).trim().split('\n').slice(0, 3).join(' '));
   }
 }
 

@@ -2,7 +2,7 @@
 // fixed author so that commits made by the bot are recognisable and reproducible.
 import os from 'node:os';
 import { type SimpleGit, simpleGit } from 'simple-git';
-import { firstErrorLine, runProcess } from '../process/run-process.js';
+import { firstErrorLine, ProcessError, runProcess } from '../process/run-process.js';
 
 export interface GitOptions {
   /** Milliseconds without output before a git command is killed. */
@@ -74,6 +74,24 @@ export async function gitPlumbing(
     });
     return stdout.toString('utf8');
   } catch (error: unknown) {
-    throw new Error(`git ${args[0] ?? ''}: ${firstErrorLine(error)}`);
+    const output = (stream: 'stdout' | 'stderr') =>
+      error instanceof ProcessError ? error[stream].toString('utf8') : '';
+    throw new GitCommandError(
+      `git ${args[0] ?? ''}: ${firstErrorLine(error)}`,
+      output('stdout'),
+      output('stderr'),
+    );
+  }
+}
+
+/** A git command that failed: the message names it with git's first error line; its output is kept. */
+export class GitCommandError extends Error {
+  constructor(
+    message: string,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'GitCommandError';
   }
 }

@@ -243,7 +243,9 @@ describe('GitHub forge', () => {
     const forge = forgeFor(`https://x-access-token:${TOKEN}@127.0.0.1:9/acme/gitops.git`);
     const error = await forge.fetchBranch(fx.clone, 'main').catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^git: /);
+    expect((error as Error).message).toMatch(
+      /^git ls-remote: fatal: unable to access 'https:\/\/127.0.0.1:9\/acme\/gitops.git\/'/,
+    );
     expect((error as Error).message).not.toContain(TOKEN);
   });
 });
