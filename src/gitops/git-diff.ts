@@ -57,7 +57,8 @@ export async function gitDiff(pairs: TextPair[], context = 3): Promise<string> {
     );
     return parts.join('');
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    // Not waited for: the diff is read already, and the render check's diff is on the way to a PR.
+    rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
 }
 

@@ -209,8 +209,6 @@ export async function checkBlastRadius(
     await removeCopy();
     throw error;
   }
-  // Nothing reads the copy any more: it is removed while the rendered diff is written.
-  const removed = removeCopy();
   try {
     if ('error' in outcome) return { notes, error: outcome.error };
     const { changed } = outcome;
@@ -230,7 +228,10 @@ export async function checkBlastRadius(
     const renderedDiff = await gitDiff(pairs, 2);
     return { notes, ...(renderedDiff ? { renderedDiff } : {}) };
   } finally {
-    await removed;
+    // Nothing reads the copy any more. Removed once the rendered diff is written (its many file
+    // operations would queue the diff's own in libuv's pool) and not waited for: the proposal
+    // does not need it gone.
+    removeCopy().catch(() => {});
   }
 }
 
