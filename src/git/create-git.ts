@@ -1,7 +1,7 @@
 // The one place that constructs simple-git clients (STYLE.md §4): no prompts, a timeout, and a
 // fixed author so that commits made by the bot are recognisable and reproducible.
-import os from 'node:os';
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { backgroundNiceness } from '../process/niceness.js';
 import { firstErrorLine, ProcessError, runProcess } from '../process/run-process.js';
 
 export interface GitOptions {
@@ -41,15 +41,13 @@ export interface PlumbingOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   /**
-   * Run at a lower CPU priority (BACKGROUND_NICENESS above the server's own): speculative work started next to the
+   * Run at a lower CPU priority (backgroundNiceness): speculative work started next to the
    * step the caller waits for (the render check), which it must not slow on a small machine.
    */
   background?: boolean;
   /** Exit statuses that are not failures (`git diff --no-index` exits 1 on differences). */
   okExitCodes?: readonly number[];
 }
-
-export const BACKGROUND_NICENESS = 10;
 
 /**
  * One git plumbing command, for the hot path of the server. simple-git waits 50 ms after a command
@@ -69,8 +67,7 @@ export async function gitPlumbing(
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C', ...options.env },
       timeoutMs: options.timeoutMs ?? 60_000,
       ...(options.okExitCodes ? { okExitCodes: options.okExitCodes } : {}),
-      // Relative to the server's own niceness (19 is the lowest priority).
-      ...(options.background ? { niceness: Math.min(19, os.getPriority() + BACKGROUND_NICENESS) } : {}),
+      ...(options.background ? { niceness: backgroundNiceness() } : {}),
     });
     return stdout.toString('utf8');
   } catch (error: unknown) {

@@ -12,7 +12,7 @@ import { concretePath } from './kustomize-patches.js';
 import { diffPaths, isPrefix, objectId, parseObjects, type RenderedObject } from './object-diff.js';
 import { renderHelm } from './render-helm.js';
 import { kustomizeUnit, type RenderUnit, renderUnits } from './render-units.js';
-import type { Renderer } from './renderer.js';
+import type { Renderer, RenderOptions } from './renderer.js';
 import type { FileEdit, ObjectChange, RepoIndex } from './types.js';
 
 export interface RenderCheck {
@@ -83,9 +83,14 @@ function compare(
   return undefined;
 }
 
-async function renderUnit(unit: RenderUnit, root: string, renderer: Renderer): Promise<Objects> {
+async function renderUnit(
+  unit: RenderUnit,
+  root: string,
+  renderer: Renderer,
+  options: RenderOptions = {},
+): Promise<Objects> {
   if (unit.type === 'kustomize')
-    return parseObjects(await renderer.kustomize(path.join(root, unit.dir)), unit.namespace);
+    return parseObjects(await renderer.kustomize(path.join(root, unit.dir), options), unit.namespace);
   if (unit.type === 'helm')
     return parseObjects(await renderHelm(unit.release, root, renderer), unit.release.namespace);
   return parseObjects(await readFile(path.join(root, unit.file), 'utf8'), unit.namespace);
@@ -154,7 +159,9 @@ function renderBefore(index: RepoIndex, unit: RenderUnit, renderer: Renderer): P
   }
   const cached = renders.get(key);
   if (cached) return cached;
-  const render = renderUnit(unit, index.root, renderer);
+  // It starts first (during the diagnosis) and costs less than the render of the edited copy,
+  // which a strategic-merge patch makes kubectl's slowest: while both run, that one goes first.
+  const render = renderUnit(unit, index.root, renderer, { background: true });
   renders.set(key, render);
   // A failed render is not kept: the next incident tries again.
   render.catch(() => renders.delete(key));

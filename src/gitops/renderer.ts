@@ -1,6 +1,7 @@
 // The one interface to the manifest renderers (kubectl kustomize, helm template). The default
 // implementation runs the binaries; tests may pass a fake. A missing binary is `undefined`, never
 // an exception, so callers can skip with a note.
+import { backgroundNiceness } from '../process/niceness.js';
 import { ProcessError, runProcess } from '../process/run-process.js';
 
 export interface HelmTemplateArgs {
@@ -18,8 +19,13 @@ export interface Renderer {
   /** False when the binary is not available. */
   hasKustomize(): Promise<boolean>;
   hasHelm(): Promise<boolean>;
-  kustomize(dir: string): Promise<string>;
+  kustomize(dir: string, options?: RenderOptions): Promise<string>;
   helmTemplate(cwd: string, args: HelmTemplateArgs): Promise<string>;
+}
+
+export interface RenderOptions {
+  /** Less urgent than other work running beside it: kubectl runs at a lower priority (niceness.ts). */
+  background?: boolean;
 }
 
 export interface RendererOptions {
@@ -28,10 +34,17 @@ export interface RendererOptions {
   timeoutMs?: number;
 }
 
-async function run(cmd: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<string> {
+async function run(
+  cmd: string,
+  args: string[],
+  cwd: string | undefined,
+  timeoutMs: number,
+  options: RenderOptions = {},
+): Promise<string> {
   try {
     const { stdout } = await runProcess(cmd, args, {
       ...(cwd === undefined ? {} : { cwd }),
+      ...(options.background ? { niceness: backgroundNiceness() } : {}),
       env: renderEnv(),
       timeoutMs,
       maxBuffer: 256 * 1024 * 1024,
@@ -105,7 +118,7 @@ export function execRenderer(opts: RendererOptions = {}): Renderer {
       helmOk ??= available(helm, ['version', '--short']);
       return helmOk;
     },
-    kustomize: (dir) => run(kubectl, ['kustomize', dir], undefined, timeout),
+    kustomize: (dir, options) => run(kubectl, ['kustomize', dir], undefined, timeout, options),
     helmTemplate: (cwd, a) =>
       run(
         helm,

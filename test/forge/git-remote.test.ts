@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fetchRemoteBranch, remoteBranchSha } from '../../src/forge/git-remote.js';
-import { BACKGROUND_NICENESS } from '../../src/git/create-git.js';
+import { BACKGROUND_NICENESS } from '../../src/process/niceness.js';
 import { fakeBinDir } from '../support/fake-bin.js';
 
 afterEach(() => vi.unstubAllEnvs());

@@ -2,7 +2,8 @@
 // process helper; speculative work runs it at a lower CPU priority either way.
 import os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKGROUND_NICENESS, gitPlumbing } from '../../src/git/create-git.js';
+import { gitPlumbing } from '../../src/git/create-git.js';
+import { BACKGROUND_NICENESS } from '../../src/process/niceness.js';
 import { startProcessHelper, stopProcessHelper } from '../../src/process/process-helper.js';
 import { fakeBinDir } from '../support/fake-bin.js';
 

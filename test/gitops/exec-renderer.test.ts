@@ -1,9 +1,11 @@
 // The exec renderer: kubectl and helm run with Go's collector off up to a memory limit (they live
 // for a fraction of a second per render) unless the user chose GOGC or GOMEMLIMIT, and a failed
-// render is reported by its error line.
+// render is reported by its error line. Less urgent renders run at a lower priority.
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorLine, execRenderer } from '../../src/gitops/renderer.js';
+import { backgroundNiceness } from '../../src/process/niceness.js';
 import { fakeBinDir } from '../support/fake-bin.js';
 
 afterEach(() => vi.unstubAllEnvs());
@@ -31,6 +33,19 @@ describe('execRenderer environment', () => {
     vi.stubEnv('GOMEMLIMIT', undefined);
     const out = await execRenderer({ kubectl: await envPrintingKubectl() }).kustomize('.');
     expect(out.trim()).toBe('GOGC=200 GOMEMLIMIT=unset');
+  });
+});
+
+describe('execRenderer priority', () => {
+  // kubectl waits a moment before reading its niceness: the priority is set just after it starts.
+  const nicenessPrintingKubectl = () => fakeKubectl('sleep 0.3\nnice');
+
+  it.each([
+    ['less urgent work (the render of the unchanged manifests)', { background: true }, backgroundNiceness()],
+    ['other renders', {}, os.getPriority()],
+  ])('runs %s at the matching niceness', async (_what, options, niceness) => {
+    const out = await execRenderer({ kubectl: await nicenessPrintingKubectl() }).kustomize('.', options);
+    expect(Number(out.trim())).toBe(niceness);
   });
 });
 

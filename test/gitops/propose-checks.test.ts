@@ -179,6 +179,24 @@ describe('proposeChanges checks and notes', () => {
     expect(dirs).toHaveLength(2);
   });
 
+  it('renders the unchanged manifests at the lower priority, the edited copy at the server’s', async () => {
+    const real = execRenderer();
+    const asked: [string, boolean][] = [];
+    const renderer: Renderer = {
+      ...real,
+      kustomize: async (dir, options) => {
+        asked.push([dir.startsWith(ROOT) ? 'checkout' : 'copy', options?.background ?? false]);
+        return real.kustomize(dir, options);
+      },
+    };
+    const change = { target: prod, path: [...app, 'resources', 'limits', 'memory'], value: '2Gi' };
+    proposalOk(await propose(change, { renderer }));
+    expect(asked.sort()).toEqual([
+      ['checkout', true],
+      ['copy', false],
+    ]);
+  });
+
   it('tells the caller the edits once the render of the edited copy has started, and only once', async () => {
     const real = execRenderer();
     const told: string[][] = [];
