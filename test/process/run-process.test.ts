@@ -118,6 +118,14 @@ describe('the process helper', () => {
     expect(next).toBe(processHelperPid());
   });
 
+  it('outlives Ctrl-C, which reaches the commands themselves, so a draining server keeps it', async () => {
+    startProcessHelper();
+    const helper = await parentOf();
+    process.kill(helper, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await parentOf()).toBe(helper);
+  });
+
   it('that cannot start leaves every command to this process', async () => {
     const node = process.execPath;
     process.execPath = path.join(os.tmpdir(), 'aegis-no-such-node');
