@@ -17,6 +17,11 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
 
 const VERIFY_LABEL_PREFIX = 'aegis/verify:';
 
+/** One of the `aegis/verify:*` labels: a PR carries one at a time. */
+export function isVerifyLabel(label: string): boolean {
+  return label.startsWith(VERIFY_LABEL_PREFIX);
+}
+
 /** Sets `label` and removes the PR's other verify labels; returns the labels the PR now has. */
 export async function setVerifyLabel(
   github: GitHubClient,
@@ -26,7 +31,7 @@ export async function setVerifyLabel(
 ): Promise<string[]> {
   // Added before the others go, so the PR is never without a verify label in between.
   await addLabels(github, target, [label], current);
-  const stale = current.filter((l) => l.startsWith(VERIFY_LABEL_PREFIX) && l !== label);
+  const stale = current.filter((l) => isVerifyLabel(l) && l !== label);
   await removeLabels(github, target, stale, current);
   return [...current.filter((l) => !stale.includes(l) && l !== label), label];
 }

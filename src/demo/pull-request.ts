@@ -1,10 +1,10 @@
 // The demo's side of the pull request after the bot opened it: fetch its branch, record the
 // verification on it as the verify Action would (the one report comment, the verify label), and
 // merge it for real — a merge commit on the origin's main — then mark it merged in the local forge.
+import { isVerifyLabel, VERDICT_LABEL } from '../chatops/verify-labels.js';
 import type { PullRequest } from '../forge/forge.js';
 import type { LocalForge } from '../forge/local-forge.js';
 import { createGit } from '../git/create-git.js';
-import { LABELS } from '../propose/naming.js';
 import { REPORT_MARKER_NAME } from '../verify/report-markdown.js';
 import type { Verdict } from '../verify/types.js';
 import { DEMO_AUTHOR } from './gitops-repo.js';
@@ -23,10 +23,13 @@ export async function recordVerification(
   reportMarkdown: string,
 ): Promise<void> {
   await forge.upsertComment(pr.number, REPORT_MARKER_NAME, reportMarkdown);
-  for (const label of [LABELS.verifyPending, LABELS.verifyRunning, LABELS.verifyPassed, LABELS.verifyFailed])
-    await forge.removeLabel(pr.number, label);
-  if (verdict === 'pass') await forge.addLabels(pr.number, [LABELS.verifyPassed]);
-  else if (verdict === 'fail') await forge.addLabels(pr.number, [LABELS.verifyFailed]);
+  // The Action's own mapping: every verdict has its label, inconclusive and error included.
+  const label = VERDICT_LABEL[verdict];
+  const current = (await forge.findOpenPr(pr.branch))?.labels ?? pr.labels;
+  // Added before the others go, as the Action does.
+  await forge.addLabels(pr.number, [label]);
+  for (const stale of current.filter((l) => isVerifyLabel(l) && l !== label))
+    await forge.removeLabel(pr.number, stale);
 }
 
 /** `git merge --no-ff` of the PR branch into main, pushed to origin; the merge commit. */
