@@ -23,12 +23,12 @@ export interface IncidentIssue {
   state: 'open' | 'closed';
 }
 
-/** One AEGIS pull request or issue, as `aegis incident list` reads it. */
 export interface FetchBranchOptions {
   /** Asked ahead of need, next to work the caller waits for: git runs at a lower priority. */
   background?: boolean;
 }
 
+/** One AEGIS pull request or issue, as `aegis incident list` reads it. */
 export interface ForgeItem {
   type: 'pull' | 'issue';
   number: number;

@@ -1,7 +1,7 @@
 // Many objects read by one git process (`git cat-file --batch`) instead of one `git show` each:
 // on the server's hot path every spawn costs milliseconds of blocked event loop, and a file's
 // history can be fifty commits long.
-import { firstErrorLine, runProcess } from '../process/run-process.js';
+import { gitPlumbingBytes } from './create-git.js';
 
 /**
  * The content of each object name (`<commit>:./<path>`, a blob id, …) in order; undefined where
@@ -13,18 +13,11 @@ export async function catFileBatch(
 ): Promise<(string | undefined)[]> {
   if (names.length === 0) return [];
   if (names.some((name) => /[\r\n]/.test(name))) throw new Error('object names are one line');
-  let out: Buffer;
-  try {
-    ({ stdout: out } = await runProcess('git', ['-c', 'core.quotepath=off', 'cat-file', '--batch'], {
-      cwd: baseDir,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      input: `${names.join('\n')}\n`,
-      timeoutMs: 30_000,
-      maxBuffer: 256 * 1024 * 1024,
-    }));
-  } catch (error: unknown) {
-    throw new Error(`git cat-file: ${firstErrorLine(error)}`);
-  }
+  const out = await gitPlumbingBytes(baseDir, ['cat-file', '--batch'], {
+    input: `${names.join('\n')}\n`,
+    timeoutMs: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return parseBatch(out, names.length);
 }
 

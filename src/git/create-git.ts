@@ -47,6 +47,10 @@ export interface PlumbingOptions {
   background?: boolean;
   /** Exit statuses that are not failures (`git diff --no-index` exits 1 on differences). */
   okExitCodes?: readonly number[];
+  /** Written to git's stdin (`cat-file --batch` reads its object names there). */
+  input?: string;
+  /** Largest stdout accepted, in bytes (default 64 MiB). */
+  maxBuffer?: number;
 }
 
 /**
@@ -61,6 +65,15 @@ export async function gitPlumbing(
   args: readonly string[],
   options: PlumbingOptions = {},
 ): Promise<string> {
+  return (await gitPlumbingBytes(baseDir, args, options)).toString('utf8');
+}
+
+/** gitPlumbing's stdout as bytes, for output read by byte offsets (`cat-file --batch`). */
+export async function gitPlumbingBytes(
+  baseDir: string,
+  args: readonly string[],
+  options: PlumbingOptions = {},
+): Promise<Buffer> {
   try {
     const { stdout } = await runProcess('git', ['-c', 'core.quotepath=off', ...args], {
       cwd: baseDir,
@@ -68,8 +81,10 @@ export async function gitPlumbing(
       timeoutMs: options.timeoutMs ?? 60_000,
       ...(options.okExitCodes ? { okExitCodes: options.okExitCodes } : {}),
       ...(options.background ? { niceness: backgroundNiceness() } : {}),
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.maxBuffer === undefined ? {} : { maxBuffer: options.maxBuffer }),
     });
-    return stdout.toString('utf8');
+    return stdout;
   } catch (error: unknown) {
     const output = (stream: 'stdout' | 'stderr') =>
       error instanceof ProcessError ? error[stream].toString('utf8') : '';

@@ -4,8 +4,9 @@ import os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gitPlumbing } from '../../src/git/create-git.js';
 import { BACKGROUND_NICENESS } from '../../src/process/niceness.js';
-import { startProcessHelper, stopProcessHelper } from '../../src/process/process-helper.js';
+import { stopProcessHelper } from '../../src/process/process-helper.js';
 import { fakeBinDir } from '../support/fake-bin.js';
+import { PROCESS_MODES } from '../support/process-modes.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -17,10 +18,7 @@ async function nicenessPrintingGit(): Promise<void> {
   vi.stubEnv('PATH', (await fakeBinDir({ git: 'sleep 0.3\nnice' })).env.PATH);
 }
 
-describe.each([
-  ['directly', stopProcessHelper],
-  ['through the process helper', startProcessHelper],
-])('gitPlumbing %s', (_how, setUp) => {
+describe.each(PROCESS_MODES)('gitPlumbing %s', (_how, setUp) => {
   it('runs background work at a lower priority', async () => {
     setUp();
     await nicenessPrintingGit();

@@ -9,6 +9,7 @@ import { processHelperPid, startProcessHelper, stopProcessHelper } from '../../s
 import { ProcessError, runProcess } from '../../src/process/run-process.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 import { runNode } from '../helpers/run-cli.js';
+import { PROCESS_MODES } from '../support/process-modes.js';
 
 afterEach(() => stopProcessHelper());
 
@@ -24,10 +25,7 @@ async function failure(run: Promise<unknown>): Promise<ProcessError> {
   return error as ProcessError;
 }
 
-describe.each([
-  ['directly', stopProcessHelper],
-  ['through the process helper', startProcessHelper],
-])('runProcess %s', (_how, setUp) => {
+describe.each(PROCESS_MODES)('runProcess %s', (_how, setUp) => {
   it('returns stdout and stderr in full, as bytes', async () => {
     setUp();
     const big = 3 * 1024 * 1024; // several pipe buffers and IPC chunks
