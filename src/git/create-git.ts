@@ -89,11 +89,18 @@ export async function gitPlumbingBytes(
     const output = (stream: 'stdout' | 'stderr') =>
       error instanceof ProcessError ? error[stream].toString('utf8') : '';
     throw new GitCommandError(
-      `git ${args[0] ?? ''}: ${firstErrorLine(error)}`,
+      `git ${subcommand(args)}: ${firstErrorLine(error)}`,
       output('stdout'),
       output('stderr'),
     );
   }
+}
+
+/** The git command among its arguments: what follows the leading `-c name=value` options. */
+function subcommand(args: readonly string[]): string {
+  let at = 0;
+  while (args[at] === '-c') at += 2;
+  return args[at] ?? '';
 }
 
 /** A git command that failed: the message names it with git's first error line; its output is kept. */

@@ -40,4 +40,11 @@ describe.each(PROCESS_MODES)('gitPlumbing %s', (_how, setUp) => {
       /^git rev-parse: fatal: /,
     );
   });
+
+  it('names the command after any -c options', async () => {
+    setUp();
+    await expect(
+      gitPlumbing(os.tmpdir(), ['-c', 'user.name=aegis', 'rev-parse', '--verify', 'no-such-ref']),
+    ).rejects.toThrow(/^git rev-parse: fatal: /);
+  });
 });
